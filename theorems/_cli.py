@@ -1,0 +1,189 @@
+"""``python -m theorems``: list, describe, evaluate and search the checks; run the suite.
+
+Errors a user can cause (unknown id, malformed JSON, an instance that breaks its schema or
+the statement's standing assumptions) exit with status 2 and one line on stderr.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import textwrap
+from pathlib import Path
+
+from theorems._core import InstanceError
+
+EPILOG = """\
+regimes:
+  certified         hypotheses proven for the instance; ratio > 1 + tol is a counterexample
+  estimated         some constant estimated: consistent / inconsistent, never verified
+  measured          theorem's regime out of reach: measured constant vs a recorded envelope
+  hypotheses-false  the instance breaks a hypothesis; the statement says nothing
+
+examples:
+  python -m theorems list
+  python -m theorems describe satpathi21/lemma1/upper
+  python -m theorems eval satpathi21/lemma1/upper --instance inst.json --json
+  python -m theorems search satpathi21/lemma1/lower --examples 200 --seed 1
+  python -m theorems run --profile ci
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2
+        raise _UsageError(f"{self.prog}: {message}")
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="python -m theorems",
+        description="Check theorems about gradient descent on over-parameterised networks "
+        "against the papers' models on concrete instances.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = p.add_subparsers(dest="cmd", required=True, parser_class=_Parser, metavar="COMMAND")
+    sub.add_parser("list", help="every check id with its statement and regime")
+    d = sub.add_parser("describe", help="statement, equation, hypotheses and instance schema of a check")
+    d.add_argument("id")
+    e = sub.add_parser("eval", help="evaluate one instance (a JSON file, '-' for stdin)")
+    e.add_argument("id")
+    e.add_argument("--instance", required=True, metavar="FILE.json")
+    e.add_argument("--json", action="store_true", help="print one JSON object")
+    s = sub.add_parser("search", help="adversarial search for the worst instance of a check")
+    s.add_argument("id")
+    s.add_argument("--examples", type=int, default=100, help="Hypothesis examples (default 100)")
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--budget", type=int, default=0, help="effort of the check's own optimiser, if any (0: none)")
+    s.add_argument("--save", metavar="FILE.json", help="write the worst instance there")
+    s.add_argument("--json", action="store_true")
+    r = sub.add_parser("run", help="run every check (pytest over the suite) and print the summary table")
+    r.add_argument("--profile", choices=["ci", "dev", "thorough"], default="dev")
+    r.add_argument("pytest_args", nargs="*", help="extra arguments for pytest (after --)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+        return {"list": _list, "describe": _describe, "eval": _eval, "search": _search, "run": _run}[args.cmd](args)
+    except _UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except (InstanceError, KeyError, ValueError, json.JSONDecodeError, OSError) as exc:
+        msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        print(f"error: {msg}".replace("\n", " "), file=sys.stderr)
+        return 2
+
+
+def _list(args) -> int:
+    from theorems import checks
+
+    cs = checks()
+    w = max(len(c.id) for c in cs)
+    for c in cs:
+        print(f"{c.id.ljust(w)}  {c.regime.ljust(16)}  {c.title}")
+    return 0
+
+
+def _describe(args) -> int:
+    from theorems import get
+
+    c = get(args.id)
+    print(f"{c.id}  [{c.regime}]  ({c.equation})")
+    print(textwrap.fill(c.statement, 100, initial_indent="  ", subsequent_indent="  "))
+    print("hypotheses:")
+    for name, what in c.hypotheses.items():
+        print(f"  - {name}: {what}")
+    if c.notes:
+        print("notes: " + c.notes)
+    doc = (c.evaluate_validated.__doc__ or "").strip()
+    if doc:
+        print("\n" + textwrap.dedent("    " + doc))
+    print("\ninstance schema:")
+    print(json.dumps(c.spec.json_schema(), indent=2))
+    return 0
+
+
+def _read_instance(path: str) -> dict:
+    text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InstanceError(f"{path}: malformed JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+
+
+def _print_measurement(m, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(m.to_json(), sort_keys=True))
+        return
+    print(f"{m.check}: {m.verdict}  [{m.regime}]")
+    print(f"  lhs {m.lhs:.10g}  rhs {m.rhs:.10g}  ratio {m.ratio:.10g}  (tolerance {m.tolerance:.3g})")
+    print(f"  {m.explain()}")
+    for k, v in m.hypotheses.items():
+        print(f"  hypothesis {k}: {v}")
+    for k, v in m.constants.items():
+        print(f"  constant {k} = {v:.10g}")
+
+
+def _eval(args) -> int:
+    from theorems import evaluate
+
+    m = evaluate(args.id, _read_instance(args.instance))
+    _print_measurement(m, args.json)
+    return 0
+
+
+def _search(args) -> int:
+    from theorems import get
+    from theorems._instances import to_json
+    from theorems._search import hypothesis_search
+
+    c = get(args.id)
+    if args.examples < 0 or args.budget < 0:
+        raise _UsageError("python -m theorems search: --examples and --budget must be >= 0")
+    progress = sys.stderr.isatty()
+    worst_inst, worst = hypothesis_search(c, args.examples, args.seed, progress=progress)
+    how = f"Hypothesis ({args.examples} examples, seed {args.seed})"
+    if args.budget and c.search is not None:
+        found = c.search(args.seed, args.budget, progress=progress)
+        m = c.evaluate(found["instance"])
+        if worst is None or _key(m) > _key(worst):
+            worst_inst, worst, how = found["instance"], m, f"the check's optimiser (budget {args.budget})"
+    if worst is None:
+        raise InstanceError("the search found no admissible instance")
+    if args.save:
+        Path(args.save).write_text(json.dumps(to_json(c.spec.validate(worst_inst))), encoding="utf-8")
+    if args.json:
+        out = worst.to_json()
+        out["found_by"] = how
+        out["instance"] = to_json(c.spec.validate(worst_inst))
+        if args.budget and c.search is not None:
+            out["optimiser"] = {k: v for k, v in found.items() if k not in ("instance", "table")}
+        print(json.dumps(out, sort_keys=True))
+    else:
+        print(f"worst instance found by {how}:")
+        if "design" in worst_inst:
+            print(f"  design: {worst_inst['design']}")
+        _print_measurement(worst, False)
+    return 0
+
+
+def _key(m) -> float:
+    r = m.ratio
+    return -math.inf if m.verdict == "vacuous" else (r if math.isfinite(r) else 1e300)
+
+
+def _run(args) -> int:
+    import os
+
+    import pytest
+
+    os.environ["HYPOTHESIS_PROFILE"] = args.profile
+    here = str(Path(__file__).resolve().parent)
+    return int(pytest.main([here, "-q", "-p", "no:cacheprovider", *args.pytest_args]))

@@ -1,0 +1,216 @@
+"""The small framework every check is written in: regimes, hypotheses, measurements, checks.
+
+A *check* encodes one statement (id ``paper/statement/part``). Evaluating it on an
+*instance* (plain JSON data) gives a :class:`Measurement`: ``lhs``, ``rhs`` and
+``ratio`` normalised so that ``ratio <= 1`` means the inequality holds, plus the status of
+each of the statement's hypotheses for that instance, the measured constants, and the
+regime that says how much the verdict is worth:
+
+``certified``
+    every hypothesis is proven for the instance (constants computed exactly or bounded
+    rigorously): a ratio above ``1 + tolerance`` (a derived floating-point tolerance) is a
+    counterexample to the statement or a bug, never noise.
+``estimated``
+    some constant is estimated, not proven: the verdict is *consistent* or
+    *inconsistent*, never verified or refuted.
+``measured``
+    the statement's regime (O/Omega constants, "w.h.p.", width ``poly(n)``) is out of reach:
+    the check reports the constant it sees and compares it with a recorded *envelope*
+    (``ratio <= 1`` means inside it). This is never a proof.
+``hypotheses-false``
+    the instance breaks a hypothesis: the theorem says nothing, and the measurement names
+    which hypothesis.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+CERTIFIED = "certified"
+ESTIMATED = "estimated"
+MEASURED = "measured"
+HYPOTHESES_FALSE = "hypotheses-false"
+REGIMES = (CERTIFIED, ESTIMATED, MEASURED, HYPOTHESES_FALSE)
+
+#: Status of one hypothesis of a statement, for one instance.
+HYP_CERTIFIED = "certified"  # proven for this instance
+HYP_ESTIMATED = "estimated"  # believed from an estimate, not proven
+HYP_FALSE = "false"  # the instance breaks it
+HYP_NOT_CHECKABLE = "not checkable"  # asymptotic / probabilistic: no finite test exists
+HYP_STATUSES = (HYP_CERTIFIED, HYP_ESTIMATED, HYP_FALSE, HYP_NOT_CHECKABLE)
+
+#: Verdict words. "verified" is deliberately absent.
+HOLDS = "holds"
+COUNTEREXAMPLE = "counterexample"
+CONSISTENT = "consistent"
+INCONSISTENT = "inconsistent"
+INSIDE = "inside envelope"
+OUTSIDE = "outside envelope"
+VACUOUS = "vacuous"
+UNRESOLVED = "unresolved"  # below floating-point resolution: neither holds nor fails
+ACCEPTABLE = frozenset({HOLDS, CONSISTENT, INSIDE, VACUOUS})
+
+
+class InstanceError(ValueError):
+    """An instance that is malformed or breaks a statement's standing assumptions."""
+
+
+def regime_of(nominal: str, hypotheses: Mapping[str, str]) -> str:
+    """The regime of one measurement, from the check's nominal regime and hypothesis statuses.
+
+    Any false hypothesis makes the instance ``hypotheses-false``; a certified check with an
+    estimated hypothesis is only ``estimated``.
+    """
+    if nominal not in REGIMES:
+        raise ValueError(f"unknown regime {nominal!r}")
+    for name, status in hypotheses.items():
+        if status not in HYP_STATUSES:
+            raise ValueError(f"hypothesis {name!r} has unknown status {status!r}")
+    if any(s == HYP_FALSE for s in hypotheses.values()):
+        return HYPOTHESES_FALSE
+    if nominal == CERTIFIED and any(s == HYP_ESTIMATED for s in hypotheses.values()):
+        return ESTIMATED
+    return nominal
+
+
+def ratio_of(lhs: float, rhs: float) -> float:
+    """``lhs / rhs`` for an inequality ``lhs <= rhs`` with ``rhs > 0``; +inf if ``rhs <= 0 < lhs``."""
+    if rhs > 0:
+        return lhs / rhs
+    if lhs <= 0 and rhs == 0:
+        return 0.0 if lhs < 0 else 1.0
+    return math.inf
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One evaluation of one check on one instance.
+
+    ``tolerance`` is the relative float tolerance on ``ratio`` derived by the check from the
+    computation (not tuned). ``resolved=False`` marks a result below floating-point
+    resolution (e.g. an eigenvalue within its own error bound of zero).
+    """
+
+    check: str
+    lhs: float
+    rhs: float
+    ratio: float
+    regime: str
+    hypotheses: Mapping[str, str]
+    constants: Mapping[str, float] = field(default_factory=dict)
+    details: Mapping[str, Any] = field(default_factory=dict)
+    tolerance: float = 0.0
+    resolved: bool = True
+
+    @property
+    def false_hypotheses(self) -> list[str]:
+        return [k for k, v in self.hypotheses.items() if v == HYP_FALSE]
+
+    @property
+    def holds(self) -> bool | None:
+        """True/False when the inequality (or envelope) is decided; None when vacuous or unresolved."""
+        if self.regime == HYPOTHESES_FALSE or not self.resolved:
+            return None
+        return bool(self.ratio <= 1.0 + self.tolerance)
+
+    @property
+    def verdict(self) -> str:
+        if self.regime == HYPOTHESES_FALSE:
+            return VACUOUS
+        if not self.resolved:
+            return UNRESOLVED
+        ok = self.holds
+        return {
+            CERTIFIED: (HOLDS, COUNTEREXAMPLE),
+            ESTIMATED: (CONSISTENT, INCONSISTENT),
+            MEASURED: (INSIDE, OUTSIDE),
+        }[self.regime][0 if ok else 1]
+
+    def explain(self) -> str:
+        """One sentence a researcher can read without knowing the framework."""
+        if self.regime == HYPOTHESES_FALSE:
+            return "the instance breaks " + ", ".join(self.false_hypotheses) + ": the statement says nothing"
+        if not self.resolved:
+            return "the decisive quantity is within its floating-point error bound: undecided"
+        return {
+            CERTIFIED: "hypotheses proven for this instance; ratio <= 1 + tol means the inequality holds",
+            ESTIMATED: "some constant is estimated, not proven: consistent/inconsistent, not verified/refuted",
+            MEASURED: "the theorem's own regime is out of reach: this compares the measured constant "
+            "with a recorded envelope and proves nothing",
+        }[self.regime]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "check": self.check,
+            "regime": self.regime,
+            "lhs": _num(self.lhs),
+            "rhs": _num(self.rhs),
+            "ratio": _num(self.ratio),
+            "tolerance": self.tolerance,
+            "holds": self.holds,
+            "verdict": self.verdict,
+            "explanation": self.explain(),
+            "hypotheses": dict(self.hypotheses),
+            "constants": {k: _num(v) for k, v in self.constants.items()},
+            "details": _jsonable(self.details),
+        }
+
+
+def _num(x: float) -> float | str:
+    x = float(x)
+    return x if math.isfinite(x) else ("inf" if x > 0 else "-inf" if x < 0 else "nan")
+
+
+def _jsonable(obj: Any) -> Any:
+    import numpy as np
+
+    if isinstance(obj, Mapping):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return _jsonable(obj.tolist())
+    if isinstance(obj, (np.floating, float)):
+        return _num(obj)
+    if isinstance(obj, np.integer):
+        return int(obj)
+    return obj
+
+
+@dataclass(frozen=True)
+class Check:
+    """A statement turned into something that can be evaluated and searched.
+
+    ``evaluate`` takes a validated instance (see :class:`theorems._instances.Spec`) and returns
+    a :class:`Measurement`. ``strategy()`` returns a Hypothesis strategy of raw JSON instances.
+    ``search``, when given, is a deterministic optimiser ``(seed, budget) -> instance`` that
+    looks for the worst instance beyond what Hypothesis' ``target`` finds.
+    """
+
+    id: str
+    title: str
+    statement: str
+    equation: str
+    regime: str
+    hypotheses: Mapping[str, str]  # name -> what it says
+    spec: Any  # theorems._instances.Spec
+    evaluate_validated: Callable[[dict], Measurement]
+    strategy: Callable[[], Any]
+    search: Callable[[int, int], dict] | None = None
+    notes: str = ""
+
+    def __post_init__(self) -> None:
+        parts = self.id.split("/")
+        if len(parts) < 2 or not all(parts):
+            raise ValueError(f"check id must be paper/statement[/part], got {self.id!r}")
+        if self.regime not in REGIMES:
+            raise ValueError(f"{self.id}: unknown regime {self.regime!r}")
+
+    @property
+    def paper(self) -> str:
+        return self.id.split("/")[0]
+
+    def evaluate(self, instance: Mapping[str, Any]) -> Measurement:
+        """Validate a raw JSON instance and evaluate it (``InstanceError`` on bad input)."""
+        return self.evaluate_validated(self.spec.validate(instance))

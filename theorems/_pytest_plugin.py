@@ -1,0 +1,180 @@
+"""All pytest glue of the suite, in one plugin module (registered as a ``pytest11`` entry point).
+
+- Hypothesis settings profiles ``ci`` (derandomized, bounded), ``dev`` (default) and
+  ``thorough`` (many examples), chosen by the environment variable ``HYPOTHESIS_PROFILE``.
+- :func:`property_test` turns a check into a Hypothesis test: instances from the check's
+  strategy, ``hypothesis.target`` on the ratio (so the search climbs towards the worst case),
+  and an assertion that the verdict is acceptable (holds / consistent / inside envelope /
+  vacuous).
+- :func:`pinned_tests` re-checks the counterexamples and worst cases kept as data in
+  ``theorems/data/pinned.json`` on every run (property-based regression tests).
+- A terminal summary: per check id, regime, instances tried, worst ratio, verdict.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings, target
+
+from theorems._core import ACCEPTABLE, COUNTEREXAMPLE, INCONSISTENT, OUTSIDE, UNRESOLVED, VACUOUS, Measurement
+from theorems._instances import to_json
+
+PROFILES = {
+    "ci": dict(max_examples=30, derandomize=True, database=None, deadline=None, print_blob=True),
+    "dev": dict(max_examples=40, deadline=None),
+    "thorough": dict(max_examples=500, deadline=None),
+}
+PINNED = Path(__file__).with_name("data") / "pinned.json"
+
+for _name, _kw in PROFILES.items():
+    settings.register_profile(
+        _name, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], **_kw
+    )
+
+
+def load_profile() -> str:
+    name = os.environ.get("HYPOTHESIS_PROFILE", "dev")
+    if name not in PROFILES:
+        raise pytest.UsageError(f"HYPOTHESIS_PROFILE={name!r}: expected one of {', '.join(PROFILES)}")
+    settings.load_profile(name)
+    return name
+
+
+class _Recorder:
+    """Measurements seen in this session, per check id."""
+
+    def __init__(self) -> None:
+        self.by_check: dict[str, list[Measurement]] = defaultdict(list)
+
+    def add(self, m: Measurement) -> None:
+        self.by_check[m.check].append(m)
+
+    def rows(self) -> list[dict]:
+        rows = []
+        for cid, ms in sorted(self.by_check.items()):
+            decided = [m for m in ms if m.verdict not in (VACUOUS, UNRESOLVED)]
+            worst = max(decided, key=lambda m: _finite(m.ratio), default=None)
+            verdicts = {m.verdict for m in ms}
+            bad = verdicts & {COUNTEREXAMPLE, INCONSISTENT, OUTSIDE}
+            verdict = sorted(bad)[0] if bad else (worst.verdict if worst else sorted(verdicts)[0])
+            regimes = sorted({m.regime for m in ms})
+            rows.append(
+                {
+                    "check": cid,
+                    "regime": "/".join(regimes),
+                    "instances": len(ms),
+                    "vacuous": sum(m.verdict == VACUOUS for m in ms),
+                    "worst_ratio": worst.ratio if worst else math.nan,
+                    "verdict": verdict,
+                }
+            )
+        return rows
+
+
+RECORDER = _Recorder()
+
+
+def _finite(x: float) -> float:
+    return x if math.isfinite(x) else (1e300 if x > 0 else -1e300)
+
+
+def record(m: Measurement) -> Measurement:
+    RECORDER.add(m)
+    return m
+
+
+def _failure(m: Measurement, instance: dict) -> str:
+    return (
+        f"{m.check}: verdict {m.verdict!r} (ratio {m.ratio:.6g}, tolerance {m.tolerance:.3g}, regime {m.regime}); "
+        f"{m.explain()}\nreproduce: python -m theorems eval {m.check} --instance FILE.json with FILE.json =\n"
+        + json.dumps(to_json(instance))[:2000]
+    )
+
+
+def property_test(check_id: str):
+    """A Hypothesis test of one check over its strategy (see module docstring)."""
+    from theorems._registry import get
+
+    check = get(check_id)
+
+    @given(instance=check.strategy())
+    def test(instance):
+        m = record(check.evaluate(instance))
+        if m.verdict not in (VACUOUS, UNRESOLVED):
+            target(min(_finite(m.ratio), 1e12), label=check_id)
+        assert m.verdict in ACCEPTABLE, _failure(m, instance)
+
+    test.__name__ = "test_" + check_id.replace("/", "__").replace("-", "_").replace(".", "_")
+    test.__doc__ = f"{check.id}: {check.title}"
+    return test
+
+
+def pinned_cases(paper: str) -> list[dict]:
+    if not PINNED.exists():
+        return []
+    with open(PINNED, encoding="utf-8") as fh:
+        return [c for c in json.load(fh) if c["check"].split("/")[0] == paper]
+
+
+def pinned_tests(paper: str):
+    """Parametrized regression test over the pinned cases of one paper."""
+    from theorems._registry import get
+
+    cases = pinned_cases(paper)
+
+    @pytest.mark.parametrize("case", cases, ids=[c["name"] for c in cases])
+    def test_pinned(case):
+        m = record(get(case["check"]).evaluate(case["instance"]))
+        expected = case["expected"]
+        assert m.verdict == expected["verdict"], _failure(m, case["instance"])
+        if "ratio" in expected:
+            # float64 evaluation is deterministic; 1e-9 allows for a different BLAS
+            assert m.ratio == pytest.approx(expected["ratio"], rel=1e-9), f"{case['name']}: ratio drifted"
+
+    return test_pinned
+
+
+# ------------------------------------------------------------------------------ pytest hooks
+
+
+def pytest_configure(config):
+    config._theorems_profile = load_profile()
+
+
+def pytest_report_header(config):
+    return f"theorems: Hypothesis profile {getattr(config, '_theorems_profile', '?')!r} (HYPOTHESIS_PROFILE)"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    rows = RECORDER.rows()
+    if not rows:
+        return
+    tr = terminalreporter
+    tr.section("theorem checks")
+    tr.write_line(format_table(rows))
+    tr.write_line(
+        "ratio <= 1 means the inequality holds (certified), is consistent (estimated) or is inside the "
+        "recorded envelope (measured); 'measured' checks prove nothing."
+    )
+
+
+def format_table(rows: list[dict]) -> str:
+    head = ["check", "regime", "instances", "worst ratio", "verdict"]
+    body = [
+        [
+            r["check"],
+            r["regime"],
+            f"{r['instances']}" + (f" ({r['vacuous']} vacuous)" if r["vacuous"] else ""),
+            f"{r['worst_ratio']:.4g}",
+            r["verdict"],
+        ]
+        for r in rows
+    ]
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *body)]
+    line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    return "\n".join([line(head), line(["-" * w for w in widths])] + [line(b) for b in body])

@@ -1,0 +1,46 @@
+"""The registry of checks: discovered by importing the paper modules, listed and run by id."""
+from __future__ import annotations
+
+import importlib
+
+from theorems._core import Check
+
+#: Paper key -> module holding its checks. Import order is listing order.
+PAPER_MODULES = {
+    "satpathi21": "theorems.satpathi21",
+}
+
+_CHECKS: dict[str, Check] = {}
+_loaded = False
+
+
+def register(check: Check) -> Check:
+    """Add a check; ids are unique."""
+    if check.id in _CHECKS and _CHECKS[check.id] is not check:
+        raise ValueError(f"duplicate check id {check.id!r}")
+    _CHECKS[check.id] = check
+    return check
+
+
+def _load() -> None:
+    global _loaded
+    if not _loaded:
+        for module in PAPER_MODULES.values():
+            importlib.import_module(module)
+        _loaded = True
+
+
+def all_checks() -> list[Check]:
+    """Every registered check, in catalog order."""
+    _load()
+    return list(_CHECKS.values())
+
+
+def get(check_id: str) -> Check:
+    """The check with this id (``KeyError`` with the known ids otherwise)."""
+    _load()
+    try:
+        return _CHECKS[check_id]
+    except KeyError:
+        close = [c for c in _CHECKS if c.startswith(check_id.split("/")[0])] or list(_CHECKS)
+        raise KeyError(f"unknown check id {check_id!r}; known: {', '.join(close)}") from None
