@@ -186,4 +186,6 @@ def _run(args) -> int:
 
     os.environ["HYPOTHESIS_PROFILE"] = args.profile
     here = str(Path(__file__).resolve().parent)
-    return int(pytest.main([here, "-q", "-p", "no:cacheprovider", *args.pytest_args]))
+    # the plugin module is already imported here (by this CLI), so pytest cannot rewrite its asserts
+    quiet = ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
+    return int(pytest.main([here, "-q", "-p", "no:cacheprovider", *quiet, *args.pytest_args]))
