@@ -116,7 +116,7 @@ def test_upper_check_catches_kernel_off_by_two(monkeypatch):
 
 def test_upper_check_catches_constant_made_too_strong(monkeypatch):
     """C_up = 1/(2 pi) (the theta -> 0 limit) is too strong near theta_min = 1."""
-    import theorems.satpathi21 as s21
+    import theorems.satpathi21.lemma1 as s21
 
     monkeypatch.setattr(s21, "C_UP", 1 / (2 * math.pi))
     assert theorems.evaluate("satpathi21/lemma1/upper", {"X": two_points(0.95)}).verdict == "counterexample"
@@ -154,7 +154,7 @@ def test_lower_check_catches_unaugmented_theta_min(monkeypatch):
 
 def test_lower_check_catches_envelope_made_too_strong(monkeypatch):
     env = dict(_envelopes.envelope("satpathi21/lemma1/lower"), floor=0.2)
-    import theorems.satpathi21 as s21
+    import theorems.satpathi21.lemma1 as s21
 
     monkeypatch.setattr(s21, "envelope", lambda cid: env)
     assert theorems.evaluate("satpathi21/lemma1/lower", WORST_LOWER).verdict == "outside envelope"

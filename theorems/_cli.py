@@ -27,6 +27,7 @@ examples:
   python -m theorems eval satpathi21/lemma1/upper --instance inst.json --json
   python -m theorems search satpathi21/lemma1/lower --examples 200 --seed 1
   python -m theorems run --profile ci
+  python -m theorems figure1 --out reports/satpathi21-figure1.png --compare
 """
 
 
@@ -62,6 +63,11 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--budget", type=int, default=0, help="effort of the check's own optimiser, if any (0: none)")
     s.add_argument("--save", metavar="FILE.json", help="write the worst instance there")
     s.add_argument("--json", action="store_true")
+    f = sub.add_parser(
+        "figure1",
+        help="reproduce Figure 1 of Satpathi & Srikant (PNG + the paper's claims evaluated)",
+        add_help=False,
+    )
     r = sub.add_parser("run", help="run every check (pytest over the suite) and print the summary table")
     r.add_argument("--profile", choices=["ci", "dev", "thorough"], default="dev")
     r.add_argument("pytest_args", nargs="*", help="extra arguments for pytest (after --)")
@@ -69,6 +75,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["figure1"]:  # its own parser (python -m theorems figure1 --help)
+        from theorems.satpathi21 import figure1
+
+        return figure1.main(argv[1:])
     try:
         args = _parser().parse_args(argv)
         return {"list": _list, "describe": _describe, "eval": _eval, "search": _search, "run": _run}[args.cmd](args)

@@ -300,7 +300,7 @@ def _lower(inst: dict) -> Measurement:
 
 
 def _search_lower(seed: int, budget: int, progress: bool = False) -> dict:
-    from theorems._lemma1_search import search_lower  # torch is imported only when searching
+    from theorems.satpathi21._lemma1_search import search_lower  # torch is imported only when searching
 
     return search_lower(seed, budget, progress=progress)
 

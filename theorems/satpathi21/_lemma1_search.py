@@ -48,7 +48,7 @@ def grid_designs(seed: int = 0, max_cost: float = 1.1e9) -> list[Design]:
 
 
 def c_log(X: np.ndarray) -> float:
-    from theorems.satpathi21 import lower_constants
+    from theorems.satpathi21.lemma1 import lower_constants
 
     return lower_constants(X)[0]
 

@@ -1,0 +1,244 @@
+"""The Satpathi–Srikant dynamics, series, generalisation and Figure 1 checks catch planted bugs.
+
+Each test first shows that the correct model passes, then plants one bug (by monkeypatching
+the model function the check calls, or by faking the law a sweep produces) and asserts that
+the check's verdict turns. The sweeps cache their runs per process, so every test starts from
+an empty cache.
+"""
+import math
+
+import mpmath
+import numpy as np
+import pytest
+
+import models.ntk_series as series
+import models.shallow_relu_linearised as lin_mod
+import models.shallow_relu_training as train
+import theorems
+import theorems.satpathi21.dynamics as dyn
+import theorems.satpathi21.figure1 as fig1
+import theorems.satpathi21.generalisation as gen
+from theorems._core import COUNTEREXAMPLE, HOLDS, INSIDE, OUTSIDE
+
+CORRECT_W_STAR = lin_mod.Linearisation.w_star
+CORRECT_GD = train.gd
+
+
+def sphere(n, d, seed):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d))
+    return X / np.linalg.norm(X, axis=1, keepdims=True) * math.sqrt(d), rng.standard_normal(n)
+
+
+X4, Y4 = sphere(4, 2, 3)
+SWEEP = {"X": X4.tolist(), "y": Y4.tolist(), "widths": [100, 316, 1000, 3162], "seeds": 4, "record": 40}
+
+
+@pytest.fixture(autouse=True)
+def empty_caches(monkeypatch):
+    monkeypatch.setattr(dyn, "_CACHE", {})
+    monkeypatch.setattr(gen, "_CACHE", {})
+    series.d_coefficient.cache_clear()
+    series.c2p.cache_clear()
+    yield
+    series.d_coefficient.cache_clear()
+    series.c2p.cache_clear()
+
+
+def evaluate(check_id, inst):
+    return theorems.get(check_id).evaluate(inst)
+
+
+def w_star_without_p0perp(self, y):
+    """Planted bug: w*_L = grad f0 G0^{-1} Y, forgetting P0perp w(0)."""
+    return self.vjp(self.solve(np.asarray(y, dtype=np.float64)))
+
+
+def gd_step_scaled(factor):
+    def gd(X, y, params, *, step_size, **kw):
+        return CORRECT_GD(X, y, params, step_size=factor * step_size, **kw)
+
+    return gd
+
+
+# -------------------------------------------------------------------- theorems 3 and 4, lemma 2
+
+
+@pytest.mark.parametrize("check_id", ["satpathi21/theorem3", "satpathi21/theorem4", "satpathi21/lemma2"])
+def test_correct_model_is_inside(check_id):
+    m = evaluate(check_id, SWEEP)
+    assert m.verdict == INSIDE, m.explain()
+
+
+@pytest.mark.parametrize("check_id", ["satpathi21/theorem3", "satpathi21/theorem4"])
+def test_w_star_without_p0perp_is_caught(monkeypatch, check_id):
+    # ||w - w*|| then tends to ||P0perp w(0)|| ~ sqrt(m): the excess grows with m
+    monkeypatch.setattr(lin_mod.Linearisation, "w_star", w_star_without_p0perp)
+    m = evaluate(check_id, SWEEP)
+    assert m.verdict == OUTSIDE and m.constants["exponent"] > 0.3
+
+
+def test_gd_with_the_step_divided_by_eight_is_caught(monkeypatch):
+    """Planted bug: the factor 2 of d/dw (f - y)^2 divided out three times (eta/8 taken while the
+    bound is computed with eta): the iterates contract slower than (1 - c eta/2)^{k/2}."""
+    monkeypatch.setattr(train, "gd", gd_step_scaled(1 / 8))
+    m = evaluate("satpathi21/theorem4", SWEEP)
+    assert m.verdict == OUTSIDE and m.details["transient_ratio"] > 1
+
+
+def test_gd_with_the_step_doubled_past_stability_is_caught(monkeypatch):
+    """Planted bug: factor 2 in the update on top of eta = 1/lambda_max(H) at 4x the largest
+    stable step: GD does not converge."""
+    monkeypatch.setattr(train, "gd", gd_step_scaled(4.0))
+    m = evaluate("satpathi21/theorem4", SWEEP)
+    assert m.verdict == OUTSIDE
+
+
+def _fake_excess(exponent):
+    """A sweep whose excess over the decay term is exactly 0.3 m^exponent ||w(0) - w*||."""
+    real = dyn.sweep
+
+    def sweep(inst, mode):
+        res = real(inst, mode)
+        runs = {}
+        for m, rs in res["runs"].items():
+            runs[m] = []
+            for r in rs:
+                r = dict(r)
+                r["dist_star"] = r["dist_star"] + 0.3 * m**exponent * r["dist_star"][0] * (r["t"] > 0)
+                runs[m].append(r)
+        return dict(res, runs=runs)
+
+    return sweep
+
+
+@pytest.mark.parametrize("check_id,claimed", [("satpathi21/theorem3", -0.25), ("satpathi21/theorem4", -0.125)])
+def test_faked_width_law_with_the_wrong_exponent_is_caught(monkeypatch, check_id, claimed):
+    monkeypatch.setattr(dyn, "sweep", _fake_excess(claimed / 3))
+    m = evaluate(check_id, SWEEP)
+    assert m.verdict == OUTSIDE and m.constants["exponent"] == pytest.approx(claimed / 3, abs=0.02)
+
+
+@pytest.mark.parametrize("check_id,claimed", [("satpathi21/theorem3", -0.25), ("satpathi21/theorem4", -0.125)])
+def test_faked_width_law_at_the_claimed_exponent_passes(monkeypatch, check_id, claimed):
+    monkeypatch.setattr(dyn, "sweep", _fake_excess(claimed * 1.5))
+    m = evaluate(check_id, SWEEP)
+    assert m.details["law_ratio"] <= 1
+
+
+def test_movement_summed_over_neurons_is_caught(monkeypatch):
+    """Planted bug: ||w - w(0)|| over all neurons instead of max_k ||w_k - w_k(0)||: O(1), not m^{-1/2}."""
+    monkeypatch.setattr(dyn, "movement", lambda W, W0: np.sqrt(((W - W0) ** 2).sum(axis=(1, 2))))
+    m = evaluate("satpathi21/lemma2", SWEEP)
+    assert m.verdict == OUTSIDE and m.constants["movement_exponent"] > -0.2
+
+
+def test_residual_rate_with_c_overstated_is_caught(monkeypatch):
+    """Planted bug: a kernel 8x too large, so c is 8x too large and exp(-ct/4) is exp(-2 c_true t)."""
+    import models.shallow_relu as net
+
+    correct = net.ntk
+    monkeypatch.setattr(net, "ntk", lambda X, Y=None, on_sphere=True: 8 * correct(X, Y, on_sphere=on_sphere))
+    m = evaluate("satpathi21/lemma2", SWEEP)
+    assert m.verdict == OUTSIDE and m.constants["rate_ratio_at_largest_m"] > 1
+
+
+# ------------------------------------------------------------------------------- lemma 6
+
+PAIR = {"X": [[1.0, 1.0, 1.0], [1.0, -1.0, 0.5]], "terms": 30}
+PAIR["X"][1] = (np.array(PAIR["X"][1]) / np.linalg.norm(PAIR["X"][1]) * math.sqrt(3)).tolist()
+PAIR["X"][0] = (np.array(PAIR["X"][0]) / np.linalg.norm(PAIR["X"][0]) * math.sqrt(3)).tolist()
+
+
+def test_lemma6_printed_coefficients_hold():
+    m = evaluate("satpathi21/lemma6", PAIR)
+    assert m.verdict == HOLDS, m.explain()
+
+
+def test_lemma6_catches_a_wrong_double_factorial(monkeypatch):
+    """Planted bug: (2p-1)!! instead of (2p-3)!! in c_2p."""
+
+    def c2p(p, d):
+        with mpmath.workdps(series.DPS):
+            return mpmath.fac2(2 * p - 1) * (d + 1) / (2 * mpmath.pi * mpmath.fac2(2 * p - 2) * (2 * p - 1))
+
+    monkeypatch.setattr(series, "c2p", c2p)
+    assert evaluate("satpathi21/lemma6", PAIR).verdict == COUNTEREXAMPLE
+
+
+def test_lemma6_catches_a_coefficient_off_by_one_part_in_1e25(monkeypatch):
+    correct = series.d_coefficient
+    monkeypatch.setattr(series, "d_coefficient", lambda k, d: correct(k, d) * (1 + (mpmath.mpf(10) ** -25 if k == 7 else 0)))
+    assert evaluate("satpathi21/lemma6", PAIR).verdict == COUNTEREXAMPLE
+
+
+# -------------------------------------------------------------- lemma 5, theorem 7 (small sweeps)
+
+GEN = {"d": 2, "sizes": [8, 16, 32], "p": 1, "width": 200, "seeds": 2, "test_points": 300, "max_steps": 300}
+
+
+def _fake_rows(exponent):
+    def sweep(inst):
+        rows = []
+        for n in inst["sizes"]:
+            for seed in range(inst["seeds"]):
+                v = 0.5 * n**exponent * (1 + 0.01 * seed)
+                rows.append(
+                    {"n": int(n), "seed": seed, "c": 0.5, "eta": 0.1, "k": np.array([0, 10]), "D": np.array([1.0, v]),
+                     "E": v, "E_se": 0.0, "E_kr": v, "yHy": 1.0, "train_residual": 0.0}
+                )
+        return rows
+
+    return sweep
+
+
+@pytest.mark.parametrize("check_id", ["satpathi21/lemma5", "satpathi21/theorem7"])
+def test_generalisation_laws_slower_than_n_to_minus_half_are_caught(monkeypatch, check_id):
+    monkeypatch.setattr(gen, "sweep", _fake_rows(-0.2))
+    assert evaluate(check_id, GEN).verdict == OUTSIDE
+    monkeypatch.setattr(gen, "sweep", _fake_rows(-0.7))
+    assert evaluate(check_id, GEN).verdict == INSIDE
+
+
+def test_theorem7_real_sweep_runs_and_reports():
+    m = evaluate("satpathi21/theorem7", GEN)
+    assert math.isfinite(m.constants["exponent"]) and set(m.details["error_by_n"]) == {8, 16, 32}
+
+
+def test_lemma5_catches_kernel_regression_without_the_bias(monkeypatch):
+    """Planted bug: f_KR built from a kernel that drops the bias coordinate; the network does
+    not approach it, so D(n) does not shrink with n."""
+    import models.shallow_relu as net
+
+    def f_kr_no_bias(X, y, Xnew):
+        K = lambda A, B: (A @ B.T) * (np.pi - np.arccos(np.clip(A @ B.T / A.shape[1], -1, 1))) / (2 * np.pi)  # noqa: E731
+        return K(Xnew, X) @ np.linalg.solve(K(X, X), y)
+
+    assert evaluate("satpathi21/lemma5", GEN).verdict == INSIDE
+    monkeypatch.setattr(gen, "_CACHE", {})
+    monkeypatch.setattr(lin_mod, "kernel_regression", f_kr_no_bias)
+    assert evaluate("satpathi21/lemma5", GEN).verdict == OUTSIDE
+    del net
+
+
+# ------------------------------------------------------------------------------ figure 1
+
+FIG = {"widths": [100, 400, 1600], "seeds": 2, "steps": 150}
+
+
+def test_figure1_claims_hold_for_the_correct_model():
+    m = evaluate("satpathi21/figure1", FIG)
+    assert m.verdict == INSIDE, m.explain()
+
+
+def test_figure1_catches_w_star_without_p0perp(monkeypatch):
+    monkeypatch.setattr(lin_mod.Linearisation, "w_star", w_star_without_p0perp)
+    m = evaluate("satpathi21/figure1", FIG)
+    assert m.verdict == OUTSIDE and m.constants["star_max_consecutive_ratio"] > 1
+
+
+def test_figure1_reading_mean_does_not_reproduce_claim_b():
+    """The finding of the figure1 module docstring, at a small size: with the loss averaged
+    over n the iterates hardly move and ||w - w*_L||^2 does not decrease with m."""
+    m = evaluate("satpathi21/figure1", dict(FIG, loss="mean"))
+    assert m.constants["star_max_consecutive_ratio"] > 1

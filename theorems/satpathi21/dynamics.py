@@ -1,0 +1,383 @@
+"""Lemma 2, Theorem 3 (gradient flow) and Theorem 4 (GD) of Satpathi & Srikant (2021), Sec. 3-4.
+
+All three are *measured*: they hold with probability ``1 - delta`` once the width is
+``m = Omega(n^6 d^4 C_y^2 / (c^4 delta^3))`` (Lemma 2, Theorem 3) or
+``Omega((dn)^10 C_y^6 / (c^10 delta^6))`` (Theorem 4), with unnamed constants. Those widths are
+astronomically out of reach (each evaluation reports the number at ``delta = 0.1`` with the
+constant taken as 1), so each check runs a *width sweep* — the instance's data, several widths
+spanning decades, several seeds per width — and measures the law in ``m`` that the theorem
+predicts:
+
+- ``lemma2``: the residual rate ``||f(t) - Y|| <= exp(-c t/4) ||f0 - Y||`` (ratio at the largest
+  width) and the per-neuron movement ``max_k ||w_k(t) - w_k(0)||``, whose claimed law is
+  ``O(sqrt(dn)/(c sqrt m)) ||f0 - Y||``: fitted exponent of m against ``-1/2`` and the constant;
+- ``theorem3`` (gradient flow) and ``theorem4`` (GD): the excess
+  ``e(m) = sup_t [||w(t) - w*_L|| - decay(t) ||w(0) - w*_L||]_+`` with
+  ``decay = exp(-c t/2)`` (flow) or ``(1 - c eta/2)^{k/2}`` (GD). The fitted exponent of m
+  (95% interval) must allow the theorem's ``-1/4`` (flow) / ``-1/8`` (GD); the constant in
+  front of the theorem's shape at ``delta = 0.1`` is reported as the 0.9 quantile over seeds.
+  For GD also: the transient (how much faster ``||w(k) - w(inf)||`` contracts than
+  ``(1 - c eta/2)^{k/2}``) and convergence of ``w(k)`` (geometric decay of the step lengths).
+
+``c = lambda_min(H)`` with H the infinite-width kernel (eq. 9); ``w*_L`` is built per seed from
+that seed's ``w(0)`` (:class:`models.shallow_relu_linearised.Linearisation`). The flow is followed by
+small-step GD (``FLOW_STEP``). The sup over t is
+taken over the recorded points (``record`` per run, log-spaced), a lower bound on the true sup.
+
+``ratio`` of a width-law check: ``10^(lo - claimed)`` with ``lo`` the lower end of the slope's
+95% interval (:func:`theorems._fit.law_ratio`): above 1 means even the fastest decay the data
+allow is slower than the theorem's exponent. A measured exponent much faster than the claimed
+one means the theorem's exponent is loose; the report says by how much.
+
+The step size of Theorem 4 is ``O(c/(dn)^2)`` with an unnamed constant; by default the sweep
+uses ``eta = 1/lambda_max(H)`` (the largest safe step of the linearised dynamics, up to 2x), and
+reports ``eta (dn)^2 / c``, the constant this amounts to.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from functools import lru_cache
+
+import numpy as np
+from hypothesis import strategies as st
+
+import models.shallow_relu as net
+import models.shallow_relu_linearised as lin_mod
+import models.shallow_relu_training as train
+from theorems import _fit
+from theorems._core import HYP_CERTIFIED, HYP_FALSE, HYP_NOT_CHECKABLE, MEASURED, Check, InstanceError, Measurement, regime_of
+from theorems._designs import Design, build
+from theorems._instances import SEED, Field, Spec, to_json
+from theorems._instances import X as X_FIELD
+from theorems._instances import Y as Y_FIELD
+from theorems._registry import register
+
+DELTA = 0.1  # the failure probability at which the theorems' constants are reported
+
+#: The gradient flow of Lemma 2 / Theorem 3 is followed by GD with the small step
+#: ``FLOW_STEP / lambda_max(H)`` (time ``t = k eta``). ``solve_ivp`` on this flow
+#: (:func:`models.shallow_relu_training.gradient_flow`) is exact to its tolerances but must
+#: resolve every activation switch, of which there are O(m n): at rtol 1e-6 it already needs
+#: 25,000 right-hand sides at m = 100, too slow for width sweeps. The tests bound the distance
+#: between this small-step GD and solve_ivp at small widths (it is O(eta)).
+FLOW_STEP = 0.05
+
+WIDTHS = Field("widths", "vector", "network widths m of the sweep (integers, increasing, >= 2 distinct)")
+SEEDS = Field("seeds", "int", "number of initialisations per width (seeds 0..seeds-1)", minimum=3, maximum=64)
+KAPPA = Field("kappa", "float", "initialisation scale kappa (the theorems take kappa = 1)", required=False, default=1.0, minimum=1e-12)
+HORIZON = Field(
+    "horizon", "float", "run until c t = horizon (flow) or c eta k = horizon (GD)", required=False, default=12.0, minimum=0.1, maximum=200
+)
+STEP = Field("step_size", "float", "GD step eta (default 1/lambda_max(H))", required=False, minimum=0)
+RECORD = Field("record", "int", "number of recorded points per run (log-spaced)", required=False, default=120, minimum=8, maximum=2000)
+DESIGN = Field("design", "str", "how X was built (provenance only)", required=False)
+
+
+def _validate(inst: dict) -> None:
+    X = net.check_data(inst["X"])
+    if X.shape[0] < 2:
+        raise InstanceError("the dynamics checks need n >= 2 data points")
+    if inst["y"].shape != (X.shape[0],):
+        raise InstanceError(f"y must have length n = {X.shape[0]}, got {inst['y'].shape[0]}")
+    w = inst["widths"]
+    if not np.all(w == np.round(w)) or np.any(w < 1):
+        raise InstanceError("widths must be positive integers")
+    if np.any(np.diff(w) <= 0) or w.size < 2:
+        raise InstanceError("widths must be strictly increasing, at least two of them")
+    inst["widths"] = w.astype(np.int64)
+
+
+SPEC = Spec((X_FIELD, Y_FIELD, WIDTHS, SEEDS, KAPPA, HORIZON, STEP, RECORD, DESIGN), check=_validate, title="width sweep")
+
+
+def required_width(which: str, n: int, d: int, c: float, c_y: float, delta: float = DELTA) -> float:
+    """The theorems' width conditions with their unnamed constants set to 1."""
+    if which in ("lemma2", "theorem3"):
+        return n**6 * d**4 * c_y**2 / (c**4 * delta**3)
+    return (d * n) ** 10 * c_y**6 / (c**10 * delta**6)
+
+
+def _key(inst: dict, mode: str) -> str:
+    return mode + ":" + hashlib.sha256(json.dumps(to_json(inst), sort_keys=True).encode()).hexdigest()
+
+
+_CACHE: dict[str, dict] = {}
+
+
+def movement(W: np.ndarray, W0: np.ndarray) -> np.ndarray:
+    """Lemma 2's movement ``max_k ||w_k - w_k(0)||`` (largest over neurons), per batch member."""
+    return np.sqrt(((W - W0) ** 2).sum(axis=2)).max(axis=1)
+
+
+def sweep(inst: dict, mode: str) -> dict:
+    """Run (or fetch from this process's cache) the width sweep of an instance.
+
+    Returns per width a list over seeds of dicts with the recorded ``t``, ``dist_star``
+    (``||w - w*_L||``), ``residual``, ``move`` (``max_k ||w_k - w_k(0)||``) and, for GD,
+    ``step`` (``||w(k+1) - w(k)||``).
+    """
+    key = _key(inst, mode)
+    if key in _CACHE:
+        return _CACHE[key]
+    X, y = inst["X"], inst["y"]
+    H = net.ntk(X)
+    evals = np.linalg.eigvalsh(H)
+    c, lam_max = float(evals[0]), float(evals[-1])
+    eta = inst["step_size"] if inst["step_size"] else 1.0 / lam_max
+    horizon = inst["horizon"]
+    runs: dict[int, list[dict]] = {}
+    for m in inst["widths"]:
+        m = int(m)
+        params = [net.init_params(X.shape[1], m, seed=s, kappa=inst["kappa"]) for s in range(inst["seeds"])]
+        lins = [lin_mod.Linearisation.at(X, p) for p in params]
+        stars = np.stack([L.w_star(y) for L in lins])
+        W0 = np.stack([p.W for p in params])
+
+        def observe(W, stars=stars, W0=W0):
+            W = W if W.ndim == 3 else W[None]
+            return {
+                "dist_star": np.sqrt(((W - stars[: W.shape[0]]) ** 2).sum(axis=(1, 2))),
+                "move": movement(W, W0[: W.shape[0]]),
+            }
+
+        step = eta if mode == "gd" else FLOW_STEP / lam_max
+        K = int(math.ceil(horizon / (c * step)))
+        pts = np.unique(np.concatenate([[0], np.geomspace(1, K, inst["record"]).astype(np.int64), [K]]))
+        tr = train.gd(X, y, params, step_size=step, steps=K, record=pts, observe=observe)
+        runs[m] = [
+            {
+                "t": pts * (1.0 if mode == "gd" else step),
+                "dist_star": tr.observed["dist_star"][:, s],
+                "move": tr.observed["move"][:, s],
+                "residual": tr.residual_norm[:, s],
+                "step": tr.step_norm[:, s],
+            }
+            for s in range(len(params))
+        ]
+    result = {"c": c, "lambda_max": lam_max, "eta": eta, "flow_step": FLOW_STEP / lam_max, "runs": runs}
+    _CACHE[key] = result
+    return result
+
+
+def _hypotheses(which: str, inst: dict, c: float) -> dict[str, str]:
+    n, d = inst["X"].shape
+    c_y = float(np.max(np.abs(inst["y"])))
+    need = required_width(which, n, d, c, c_y)
+    big = int(inst["widths"][-1])
+    return {
+        "||x_i|| = sqrt(d), no two parallel": HYP_CERTIFIED,
+        "kappa = 1": HYP_CERTIFIED if inst["kappa"] == 1.0 else HYP_FALSE,
+        f"m >= {need:.3g} (constant 1, delta = {DELTA}); largest m tried {big}": HYP_NOT_CHECKABLE,
+    }
+
+
+def _quantile_by_width(runs: dict, values) -> dict[int, float]:
+    return {m: float(np.quantile([values(r) for r in rs], 0.9)) for m, rs in runs.items()}
+
+
+# ---------------------------------------------------------------------------------- lemma 2
+
+
+def _lemma2(inst: dict) -> Measurement:
+    """``satpathi21/lemma2``: residual rate at the largest width and the m-law of the movement."""
+    res = sweep(inst, "flow")
+    c, runs = res["c"], res["runs"]
+    n, d = inst["X"].shape
+    widths = sorted(runs)
+
+    def rate_ratio(r):  # sup over t > 0 (at t = 0 the two sides are equal)
+        t, res = r["t"][1:], r["residual"][1:]
+        return float(np.max(res / (np.exp(-c * t / 4) * r["residual"][0])))
+
+    rate_by_m = {m: max(rate_ratio(r) for r in runs[m]) for m in widths}
+    ms = np.array([m for m in widths for _ in runs[m]], dtype=np.float64)
+    moves = np.array([r["move"].max() for m in widths for r in runs[m]])
+    fit = _fit.fit_power_law(ms, moves)
+    consts = [r["move"].max() * c * math.sqrt(m) / (math.sqrt(d * n) * r["residual"][0]) for m in widths for r in runs[m]]
+    law = _fit.law_ratio(fit, -0.5)
+    ratio = max(rate_by_m[widths[-1]], law)
+    hyps = _hypotheses("lemma2", inst, c)
+    return Measurement(
+        check="satpathi21/lemma2",
+        lhs=rate_by_m[widths[-1]],
+        rhs=1.0,
+        ratio=ratio,
+        regime=regime_of(MEASURED, hyps),
+        hypotheses=hyps,
+        constants={
+            "rate_ratio_at_largest_m": rate_by_m[widths[-1]],
+            "movement_exponent": fit.slope,
+            "movement_exponent_ci_lo": fit.lo,
+            "movement_exponent_ci_hi": fit.hi,
+            "movement_constant_max": float(max(consts)),
+        },
+        details={"c": c, "rate_ratio_by_width": rate_by_m, "movement_fit": fit.to_json(), "law_ratio": law},
+    )
+
+
+# ------------------------------------------------------------------------- theorems 3 and 4
+
+
+def _excess(r: dict, decay: np.ndarray) -> float:
+    return float(np.max(np.maximum(r["dist_star"] - decay * r["dist_star"][0], 0.0)))
+
+
+def _theorem(inst: dict, mode: str) -> Measurement:
+    which = "theorem3" if mode == "flow" else "theorem4"
+    claimed = -0.25 if mode == "flow" else -0.125
+    res = sweep(inst, mode)
+    c, eta, runs = res["c"], res["eta"], res["runs"]
+    X, y = inst["X"], inst["y"]
+    n, d = X.shape
+    c_y = float(np.max(np.abs(y)))
+    widths = sorted(runs)
+
+    def decay(r):
+        if mode == "flow":
+            return np.exp(-c * r["t"] / 2)
+        return (1 - c * eta / 2) ** (r["t"] / 2)
+
+    ms, ex = [], []
+    for m in widths:
+        for r in runs[m]:
+            ms.append(m)
+            ex.append(_excess(r, decay(r)))
+    ms, ex = np.array(ms, dtype=np.float64), np.array(ex)
+    fit = _fit.fit_power_law(ms, ex)
+    law = _fit.law_ratio(fit, claimed)
+    if mode == "flow":
+        shape = lambda m: (d * n) ** 2.5 * c_y**1.5 / (c**2.5 * DELTA**1.5 * m**0.25)  # noqa: E731
+    else:
+        shape = lambda m: (d * n * c_y) ** 1.5 / (c**1.5 * DELTA**1.5 * m**0.125)  # noqa: E731
+    q90 = {m: float(np.quantile(ex[ms == m], 0.9)) for m in widths}
+    const = {m: q90[m] / shape(m) for m in widths}
+    constants = {
+        "exponent": fit.slope,
+        "exponent_ci_lo": fit.lo,
+        "exponent_ci_hi": fit.hi,
+        "claimed_exponent": claimed,
+        "constant_q90_max": max(const.values()),
+    }
+    details = {
+        "c": c,
+        "eta": eta,
+        "fit": fit.to_json(),
+        "excess_q90_by_width": q90,
+        "constant_by_width": const,
+        "zero_excess_runs": int(np.sum(ex <= 0)),
+        "law_ratio": law,
+        "loose_by": (claimed - fit.slope) if math.isfinite(fit.slope) else None,
+    }
+    ratio = law
+    if mode == "gd":
+        # transient: contraction of ||w(k) - w(K)|| against (1 - c eta/2)^{k/2}, at the largest width
+        thm_rate = -0.5 * math.log1p(-c * eta / 2)
+        speeds, conv = [], []
+        for r in runs[widths[-1]]:
+            k, D = r["t"], r["dist_star"]
+            gap = np.abs(D - D[-1])
+            win = (gap > 1e-3 * gap[0]) & (k > 0)
+            if win.sum() >= 2:
+                sl = np.polyfit(k[win], np.log(gap[win]), 1)[0]
+                speeds.append(-sl / thm_rate)
+            s = r["step"]
+            half = k >= k[-1] / 2
+            q = math.exp(np.polyfit(k[half], np.log(np.maximum(s[half], 1e-300)), 1)[0])
+            conv.append({"rate": q, "tail_bound": float(s[-1] * q / (1 - q)) if q < 1 else math.inf, "D0": float(D[0])})
+        speed = min(speeds) if speeds else math.nan
+        transient_ratio = 1.0 / speed if speed > 0 else math.inf
+        converges = all(cv["rate"] < 1 for cv in conv)
+        constants.update({"transient_speedup_min": speed, "eta_(dn)^2/c": eta * (d * n) ** 2 / c})
+        details.update({"convergence": conv, "converges": converges, "transient_ratio": transient_ratio})
+        ratio = max(law, transient_ratio, 0.0 if converges else math.inf)
+    hyps = _hypotheses(which, inst, c)
+    if mode == "gd":
+        hyps[f"eta = O(c/(dn)^2): eta (dn)^2/c = {eta * (d * n) ** 2 / c:.3g}"] = HYP_NOT_CHECKABLE
+    return Measurement(
+        check=f"satpathi21/{which}",
+        lhs=fit.lo,
+        rhs=claimed,
+        ratio=ratio,
+        regime=regime_of(MEASURED, hyps),
+        hypotheses=hyps,
+        constants=constants,
+        details=details,
+    )
+
+
+# ------------------------------------------------------------------------------- strategies
+
+#: ci-sized sweeps: two decades of width, 5 seeds (the reports' sweeps go to 10^5)
+CI_WIDTHS = [100, 316, 1000, 3162, 10000]
+
+
+@st.composite
+def sweep_instances(draw, widths=CI_WIDTHS, seeds=5):
+    """Small well-conditioned data sets (uniform or great-circle designs, n <= 8, d <= 4) with
+    labels that are random, the eigenvector of lambda_min(H) (slowest linear mode), or a
+    quadratic target; Hypothesis' ``target`` then climbs towards the worst law ratio."""
+    family = draw(st.sampled_from(["uniform", "great-circle", "low-dim"]))
+    d = draw(st.integers(2, 4))
+    des = Design(family=family, n=draw(st.integers(3, 8)), d=d, seed=draw(st.integers(0, 2**20)), scale=1.0, k=min(2, d - 1))
+    X = build(des)
+    kind = draw(st.sampled_from(["random", "slowest", "quadratic"]))
+    rng = np.random.default_rng(des.seed + 1)
+    if kind == "random":
+        y = rng.standard_normal(X.shape[0])
+    elif kind == "slowest":
+        y = np.linalg.eigh(net.ntk(X))[1][:, 0] * math.sqrt(X.shape[0])
+    else:
+        beta = rng.uniform(-1, 1, d)
+        y = (X @ beta) ** 2 / d
+    return {"X": X.tolist(), "y": y.tolist(), "widths": list(widths), "seeds": seeds, "design": des.describe() + f" labels={kind}"}
+
+
+_COMMON_HYPS = {
+    "||x_i|| = sqrt(d), no two parallel": "Sec. 2.2",
+    "kappa = 1": "initialisation N(0, I)",
+    "m >= poly": "the width condition (unreachable: reported with constant 1)",
+}
+
+register(
+    Check(
+        id="satpathi21/lemma2",
+        title="gradient flow: ||f(t)-Y|| <= exp(-ct/4)||f0-Y||; max_k ||w_k(t)-w_k(0)|| = O(sqrt(dn)/(c sqrt m))||f0-Y||",
+        statement="Lemma 2 (Du et al.): residual rate exp(-ct/4) and per-neuron movement O(m^{-1/2}), measured over widths",
+        equation="Lemma 2",
+        regime=MEASURED,
+        hypotheses=_COMMON_HYPS,
+        spec=SPEC,
+        evaluate_validated=_lemma2,
+        strategy=sweep_instances,
+    )
+)
+
+register(
+    Check(
+        id="satpathi21/theorem3",
+        title="gradient flow: ||w(t)-w*_L|| <= exp(-ct/2)||w(0)-w*_L|| + O(m^{-1/4}): the excess shrinks at least like m^{-1/4}",
+        statement="Theorem 3: excess over exp(-ct/2)||w(0)-w*_L|| is O((dn)^2.5 C_y^1.5/(c^2.5 delta^1.5 m^0.25))",
+        equation="Theorem 3, eq. (7)",
+        regime=MEASURED,
+        hypotheses=_COMMON_HYPS,
+        spec=SPEC,
+        evaluate_validated=lambda inst: _theorem(inst, "flow"),
+        strategy=sweep_instances,
+    )
+)
+
+register(
+    Check(
+        id="satpathi21/theorem4",
+        title="GD: ||w(k)-w*_L|| <= (1-c eta/2)^{k/2}||w(0)-w*_L|| + O(m^{-1/8}); w(k) converges",
+        statement="Theorem 4: excess O((dn C_y)^1.5/(c^1.5 delta^1.5 m^0.125)), transient (1-c eta/2)^{k/2}, convergence",
+        equation="Theorem 4",
+        regime=MEASURED,
+        hypotheses=dict(_COMMON_HYPS, **{"eta = O(c/(dn)^2)": "step size (unnamed constant)"}),
+        spec=SPEC,
+        evaluate_validated=lambda inst: _theorem(inst, "gd"),
+        strategy=sweep_instances,
+    )
+)
