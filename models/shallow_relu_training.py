@@ -188,7 +188,6 @@ def gd(
         r = torch.matmul(P, a_col)[:, :, 0] - Yt  # f - Y
         torch.matmul((r[:, :, None] * Xt).transpose(1, 2), M, out=G)  # sum_i M_ik r_i x~_i
         return r
-
     n_rec = len(pts)
     res = np.empty((n_rec, B))
     stepn = np.empty((n_rec, B))

@@ -56,6 +56,9 @@ def test_eval_from_stdin_human_readable():
         (["describe", "nope/x"], None, "unknown check id"),
         (["frobnicate"], None, "invalid choice"),
         (["search", "satpathi21/lemma1/upper", "--examples", "-3"], None, ">= 0"),
+        (["figure1", "--steps", "0"], None, "--steps must be >= 1"),
+        (["figure1", "--loss", "median"], None, "invalid choice"),
+        (["figure1", "--out", "/no/such/dir/f.png"], None, "does not exist"),
     ],
 )
 def test_user_errors_exit_2_with_one_line(args, stdin, needle):
@@ -78,3 +81,8 @@ def test_search_is_deterministic_and_reports_worst(tmp_path):
 def test_help_explains():
     rc, out, _ = cli("--help")
     assert rc == 0 and "regimes:" in out and "measured" in out
+
+
+def test_figure1_help_explains_the_loss_readings():
+    rc, out, _ = cli("figure1", "--help")
+    assert rc == 0 and "--loss" in out and "--compare" in out and "PNG" in out

@@ -76,11 +76,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] == ["figure1"]:  # its own parser (python -m theorems figure1 --help)
-        from theorems.satpathi21 import figure1
-
-        return figure1.main(argv[1:])
     try:
+        if argv[:1] == ["figure1"]:  # its own parser (python -m theorems figure1 --help)
+            from theorems.satpathi21 import figure1
+
+            return figure1.main(argv[1:])
         args = _parser().parse_args(argv)
         return {"list": _list, "describe": _describe, "eval": _eval, "search": _search, "run": _run}[args.cmd](args)
     except _UsageError as exc:

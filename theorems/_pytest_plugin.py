@@ -96,8 +96,12 @@ def _failure(m: Measurement, instance: dict) -> str:
     )
 
 
-def property_test(check_id: str):
-    """A Hypothesis test of one check over its strategy (see module docstring)."""
+def property_test(check_id: str, max_examples: int | None = None):
+    """A Hypothesis test of one check over its strategy (see module docstring).
+
+    ``max_examples`` caps the profile's number of examples for checks whose single evaluation
+    is a whole sweep (seconds each); the ``thorough`` profile lifts the cap to 10x.
+    """
     from theorems._registry import get
 
     check = get(check_id)
@@ -111,6 +115,10 @@ def property_test(check_id: str):
 
     test.__name__ = "test_" + check_id.replace("/", "__").replace("-", "_").replace(".", "_")
     test.__doc__ = f"{check.id}: {check.title}"
+    if max_examples is not None:
+        profile = settings.default
+        cap = max_examples * (10 if profile.max_examples >= PROFILES["thorough"]["max_examples"] else 1)
+        test = settings(max_examples=min(profile.max_examples, cap))(test)
     return test
 
 

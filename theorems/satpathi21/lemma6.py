@@ -26,7 +26,6 @@ from theorems._core import CERTIFIED, HYP_CERTIFIED, Check, InstanceError, Measu
 from theorems._instances import Field, Spec
 from theorems._instances import X as X_FIELD
 from theorems._registry import register
-from theorems.strategies import data_instances, designs
 
 TERMS = Field("terms", "int", "number of series terms N (k = 0..N-1)", required=False, default=40, minimum=1, maximum=400)
 
@@ -96,6 +95,28 @@ def _lemma6(inst: dict) -> Measurement:
     )
 
 
+@st.composite
+def pairs(draw):
+    """Two points of the sphere ``||x|| = sqrt(d)``, d in 2..12: random, and the extremes
+    ``s = x^T y`` near ``+-d`` (slowest convergence), with N from 1 to 120 terms."""
+    d = draw(st.integers(2, 12))
+    rng = np.random.default_rng(draw(st.integers(0, 2**20)))
+    x = rng.standard_normal(d)
+    kind = draw(st.sampled_from(["random", "near", "antipodal-near", "orthogonal"]))
+    if kind == "random":
+        z = rng.standard_normal(d)
+    else:
+        z = rng.standard_normal(d)
+        z -= (z @ x) / (x @ x) * x  # orthogonal to x
+        eps = draw(st.floats(1e-6, 0.3))
+        z = {"near": x / np.linalg.norm(x) + eps * z / np.linalg.norm(z),
+             "antipodal-near": -x / np.linalg.norm(x) + eps * z / np.linalg.norm(z),
+             "orthogonal": z}[kind]
+    P = np.stack([x, z])
+    P = P / np.linalg.norm(P, axis=1, keepdims=True) * math.sqrt(d)
+    return {"X": P.tolist(), "terms": draw(st.integers(1, 120)), "design": f"pair {kind} d={d}"}
+
+
 register(
     Check(
         id="satpathi21/lemma6",
@@ -106,6 +127,6 @@ register(
         hypotheses={"||x|| = ||y|| = sqrt(d)": "Sec. 2.2"},
         spec=Spec((X_FIELD, TERMS, Field("design", "str", "provenance", required=False)), check=_validate, title="a pair of points"),
         evaluate_validated=_lemma6,
-        strategy=lambda: data_instances(designs(n=st.just(2), d=st.integers(2, 12))),
+        strategy=lambda: pairs(),
     )
 )

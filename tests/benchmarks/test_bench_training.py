@@ -1,0 +1,60 @@
+"""pytest-benchmark: GD on the Satpathi–Srikant network against the plain torch-autograd loop.
+
+Issue size (n = 100, d = 5, m = 10^4, float64, CPU, ``STEPS`` steps per round, so the per-step
+time is the round time / STEPS) only with ``--benchmark-enable``; otherwise one small round as
+a smoke test. Both sides start from the same w(0) and must end at the same weights.
+
+    python -m pytest tests/benchmarks/test_bench_training.py --benchmark-enable --benchmark-group-by=group
+"""
+import numpy as np
+import pytest
+import torch
+
+import models.shallow_relu as net
+import models.shallow_relu_training as train
+from theorems._designs import to_sphere
+
+STEPS = 50
+
+
+@pytest.fixture
+def problem(request):
+    full = request.config.getoption("benchmark_enable", False)
+    n, d, m = (100, 5, 10_000) if full else (10, 3, 50)
+    rng = np.random.default_rng(0)
+    X = to_sphere(rng.standard_normal((n, d)))
+    y = rng.standard_normal(n)
+    p = net.init_params(d, m, seed=0)
+    eta = 1.0 / float(np.linalg.eigvalsh(net.ntk(X))[-1])
+    return X, y, p, eta
+
+
+def autograd_loop(X, y, p, eta, steps):
+    """What a researcher would write: forward, 0.5 ||f - y||^2, backward, in-place update."""
+    Xt = torch.tensor(net.augment(X))
+    yt = torch.tensor(y)
+    W = torch.tensor(p.W, requires_grad=True)
+    a = torch.tensor(p.a) / p.width**0.5
+    for _ in range(steps):
+        f = torch.relu(Xt @ W.T) @ a
+        loss = 0.5 * ((f - yt) ** 2).sum()
+        loss.backward()
+        with torch.no_grad():
+            W -= eta * W.grad
+        W.grad = None
+    return W.detach().numpy()
+
+
+def ours(X, y, p, eta, steps):
+    return train.gd(X, y, p, step_size=eta, steps=steps, keep_weights=True).weights[-1]
+
+
+@pytest.mark.benchmark(group="gd-step")
+def test_bench_gd_ours(benchmark, problem):
+    W = benchmark.pedantic(ours, args=(*problem, STEPS), rounds=10, iterations=1, warmup_rounds=2)
+    np.testing.assert_allclose(W, autograd_loop(*problem, STEPS), rtol=0, atol=1e-10)
+
+
+@pytest.mark.benchmark(group="gd-step")
+def test_bench_gd_plain_autograd(benchmark, problem):
+    benchmark.pedantic(autograd_loop, args=(*problem, STEPS), rounds=10, iterations=1, warmup_rounds=2)
