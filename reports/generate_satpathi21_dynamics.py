@@ -2,7 +2,7 @@
 
 The width sweeps of Lemma 2 and Theorems 3-4 at the reports' size (m = 10^2 .. 10^5, 5 seeds
 per width), and the sample-size sweeps of Lemma 5 / Theorem 7 (n = 16 .. 128, p = 0..3, m = 1000),
-on fixed instances. Run from the repository root (about 10 minutes on 2 cores):
+on fixed instances. Run from the repository root (about 14 minutes on 2 cores):
 
     python reports/generate_satpathi21_dynamics.py
 """
@@ -105,10 +105,26 @@ def main() -> int:
         need_m = need.split(";")[0].replace("m >= ", "").split(" ")[0]
         rows_w = m.details.get("fitted_widths")
         L.append(f"| {name} | `{cid}` | {m.verdict} | {exp} | {claimed} | {const} | {other} | {rows_w[0]}..{rows_w[-1]} | {need_m} |")
+    loose = []
+    for name, c, cid, m, need in rows:
+        if cid.endswith("lemma2") or m.verdict == "vacuous":
+            continue
+        k = m.constants
+        loose.append(
+            f"  - {name}, `{cid}`: fitted {k['exponent']:.2f} against {k['claimed_exponent']}: "
+            + (
+                f"the stated exponent is loose by {k['claimed_exponent'] - k['exponent']:.2f} "
+                f"(even the interval's slow end {k['exponent_ci_hi']:.2f} is faster)"
+                if k["exponent_ci_hi"] < k["claimed_exponent"]
+                else "consistent with the stated exponent (the interval contains it or is faster only in part)"
+            )
+        )
     L += [
         "",
         "Reading the table:",
         "",
+        "- Exponents where the lazy regime holds:",
+        *loose,
         "- The excess of Theorems 3-4 shrinks at least as fast as the stated `m^{-1/4}` / `m^{-1/8}` wherever the "
         "lazy regime holds; where the fitted exponent is below the claimed one the theorem's exponent is loose by the "
         "difference (e.g. Theorem 4's `-1/8` against the fitted value in the table).",
@@ -118,7 +134,12 @@ def main() -> int:
         "excess is flat in m (about 43 at every width from 316 to 10^5): the asymptotic law has not started. "
         "The check reports this instance vacuous instead of fitting a law to it.",
         "- Theorem 4's transient: the step lengths contract faster than `(1 - c eta/2)^{k/2}` by the factor in the "
-        "table (about 4 is what the linearised dynamics give: `(1 - eta lambda_min)^k` against `(1 - c eta/2)^{k/2}`).",
+        "table (about 4 is what the linearised dynamics give: `(1 - eta lambda_min)^k` against `(1 - c eta/2)^{k/2}`). "
+        "Outside the lazy regime (data C) they contract about 7x *slower* than that factor: the rate of Theorem 4 "
+        "really needs the width condition.",
+        "- Lemma 2's rate ratio `sup_{t>0} ||f(t) - Y|| / (exp(-ct/4) ||f0 - Y||)` is close to 1 only because both "
+        "sides are equal at t = 0 and the sup sits at the first recorded time; it is not a tightness measure. "
+        "The movement exponent is -1/2 within its interval, as the lemma says, with constant well below 1.",
         "",
         "## Generalisation (Lemma 5, Theorem 7 / Corollary 8): d = 3, n = 16..128, m = 1000, 3 seeds",
         "",

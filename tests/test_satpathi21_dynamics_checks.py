@@ -16,19 +16,13 @@ import models.shallow_relu_linearised as lin_mod
 import models.shallow_relu_training as train
 import theorems
 import theorems.satpathi21.dynamics as dyn
-import theorems.satpathi21.figure1 as fig1
 import theorems.satpathi21.generalisation as gen
+from tests.test_shallow_relu_dynamics import sphere
 from theorems._core import COUNTEREXAMPLE, HOLDS, INSIDE, OUTSIDE, VACUOUS
 
 CORRECT_W_STAR = lin_mod.Linearisation.w_star
 CORRECT_C2P, CORRECT_D = series.c2p, series.d_coefficient
 CORRECT_GD = train.gd
-
-
-def sphere(n, d, seed):
-    rng = np.random.default_rng(seed)
-    X = rng.standard_normal((n, d))
-    return X / np.linalg.norm(X, axis=1, keepdims=True) * math.sqrt(d), rng.standard_normal(n)
 
 
 X4, Y4 = sphere(4, 3, 0)  # c = lambda_min(H) = 0.70

@@ -127,51 +127,40 @@ def _hyps(inst: dict) -> dict[str, str]:
     }
 
 
-def _lemma5(inst: dict) -> Measurement:
-    rows = sweep(inst)
-    fit = _fit.fit_power_law([r["n"] for r in rows], [r["D"][-1] for r in rows])
-    law = _fit.law_ratio(fit, -0.5)
-    A = max(float(np.max(r["D"] / ((1 - r["c"] * r["eta"] / 2) ** r["k"] * (r["yHy"] + 1)))) for r in rows)
+def _by_n(rows: list[dict], key: str) -> dict[int, float]:
+    return {n: float(np.mean([r[key] for r in rows if r["n"] == n])) for n in sorted({r["n"] for r in rows})}
+
+
+def _n_law(check: str, inst: dict, rows: list[dict], values: list[float], constants: dict, details: dict) -> Measurement:
+    """The measurement of an exponent in n against the claimed ``-1/2`` (shared by both checks)."""
+    fit = _fit.fit_power_law([r["n"] for r in rows], values)
     return Measurement(
-        check="satpathi21/lemma5",
+        check=check,
         lhs=fit.lo,
         rhs=-0.5,
-        ratio=law,
+        ratio=_fit.law_ratio(fit, -0.5),
         regime=MEASURED,
         hypotheses=_hyps(inst),
-        constants={"exponent": fit.slope, "exponent_ci_lo": fit.lo, "exponent_ci_hi": fit.hi, "transient_constant": A},
-        details={
-            "fit": fit.to_json(),
-            "plateau_by_n": {int(n): float(np.mean([r["D"][-1] for r in rows if r["n"] == n])) for n in inst["sizes"]},
-            "train_residual_max": max(r["train_residual"] for r in rows),
-        },
+        constants={"exponent": fit.slope, "exponent_ci_lo": fit.lo, "exponent_ci_hi": fit.hi, **constants},
+        details={"fit": fit.to_json(), "train_residual_max": max(r["train_residual"] for r in rows), **details},
     )
+
+
+def _lemma5(inst: dict) -> Measurement:
+    rows = sweep(inst)
+    A = max(float(np.max(r["D"] / ((1 - r["c"] * r["eta"] / 2) ** r["k"] * (r["yHy"] + 1)))) for r in rows)
+    plateau = [r["D"][-1] for r in rows]
+    details = {"plateau_by_n": {n: float(np.mean([r["D"][-1] for r in rows if r["n"] == n])) for n in sorted({r["n"] for r in rows})}}
+    return _n_law("satpathi21/lemma5", inst, rows, plateau, {"transient_constant": A}, details)
 
 
 def _theorem7(inst: dict) -> Measurement:
     rows = sweep(inst)
     d, p = inst["d"], inst["p"]
-    fit = _fit.fit_power_law([r["n"] for r in rows], [r["E"] for r in rows])
-    law = _fit.law_ratio(fit, -0.5)
     w_sq = float(series.feature_norm_sq(p, d))
     C = max(r["E"] * math.sqrt(r["n"]) / (w_sq * math.sqrt(d * math.log(1 / DELTA))) for r in rows)
-    return Measurement(
-        check="satpathi21/theorem7",
-        lhs=fit.lo,
-        rhs=-0.5,
-        ratio=law,
-        regime=MEASURED,
-        hypotheses=_hyps(inst),
-        constants={"exponent": fit.slope, "exponent_ci_lo": fit.lo, "exponent_ci_hi": fit.hi, "constant_max": C},
-        details={
-            "fit": fit.to_json(),
-            "p": p,
-            "w_bar_sq": w_sq,
-            "error_by_n": {int(n): float(np.mean([r["E"] for r in rows if r["n"] == n])) for n in inst["sizes"]},
-            "kernel_regression_error_by_n": {int(n): float(np.mean([r["E_kr"] for r in rows if r["n"] == n])) for n in inst["sizes"]},
-            "train_residual_max": max(r["train_residual"] for r in rows),
-        },
-    )
+    details = {"p": p, "w_bar_sq": w_sq, "error_by_n": _by_n(rows, "E"), "kernel_regression_error_by_n": _by_n(rows, "E_kr")}
+    return _n_law("satpathi21/theorem7", inst, rows, [r["E"] for r in rows], {"constant_max": C}, details)
 
 
 def instances(sizes=(16, 32, 64), width=500, seeds=2):
