@@ -270,3 +270,16 @@ def test_closed_form_matches_eq9_kernel():
 
 def test_c2_is_one_over_two_pi_times_d_plus_one():
     assert series.c2p(1, 5) == pytest.approx(6 / (2 * math.pi), rel=1e-15)
+
+
+def test_fused_step_matches_the_eager_step():
+    """The torch.compile-fused step (default from B n m >= FUSE_MIN_SIZE) gives the eager step's
+    weights up to summation order, and the same weights twice."""
+    X, y = sphere(50, 3, 21)
+    p = net.init_params(3, 400, seed=4)
+    eager = train.gd(X, y, p, step_size=0.1, steps=30, fused=False, keep_weights=True)
+    fused = train.gd(X, y, p, step_size=0.1, steps=30, fused=True, keep_weights=True)
+    again = train.gd(X, y, p, step_size=0.1, steps=30, fused=True, keep_weights=True)
+    np.testing.assert_allclose(fused.weights, eager.weights, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(fused.step_norm, eager.step_norm, rtol=1e-12)
+    assert np.array_equal(fused.weights, again.weights)
