@@ -1,4 +1,5 @@
-"""pytest-benchmark: GD on the Satpathi–Srikant network against the plain torch-autograd loop.
+"""pytest-benchmark: GD on the Satpathi–Srikant network against plain torch-autograd loops
+(the leanest one, and the textbook ``nn.Sequential`` + ``optim.SGD`` one).
 
 Issue size (n = 100, d = 5, m = 10^4, float64, CPU, ``STEPS`` steps per round, so the per-step
 time is the round time / STEPS) only with ``--benchmark-enable``; otherwise one small round as
@@ -45,6 +46,24 @@ def autograd_loop(X, y, p, eta, steps):
     return W.detach().numpy()
 
 
+def module_loop(X, y, p, eta, steps):
+    """The textbook version: an ``nn.Sequential`` with a frozen output layer and ``optim.SGD``."""
+    nn = torch.nn
+    model = nn.Sequential(nn.Linear(X.shape[1] + 1, p.width, bias=False), nn.ReLU(), nn.Linear(p.width, 1, bias=False)).double()
+    with torch.no_grad():
+        model[0].weight.copy_(torch.tensor(p.W))
+        model[2].weight.copy_(torch.tensor(p.a)[None] / p.width**0.5)
+    model[2].weight.requires_grad_(False)
+    opt = torch.optim.SGD([model[0].weight], lr=eta)
+    Xt, yt = torch.tensor(net.augment(X)), torch.tensor(y)
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = 0.5 * ((model(Xt)[:, 0] - yt) ** 2).sum()
+        loss.backward()
+        opt.step()
+    return model[0].weight.detach().numpy()
+
+
 def ours(X, y, p, eta, steps):
     return train.gd(X, y, p, step_size=eta, steps=steps, keep_weights=True).weights[-1]
 
@@ -58,3 +77,9 @@ def test_bench_gd_ours(benchmark, problem):
 @pytest.mark.benchmark(group="gd-step")
 def test_bench_gd_plain_autograd(benchmark, problem):
     benchmark.pedantic(autograd_loop, args=(*problem, STEPS), rounds=10, iterations=1, warmup_rounds=2)
+
+
+@pytest.mark.benchmark(group="gd-step")
+def test_bench_gd_module_and_sgd(benchmark, problem):
+    W = benchmark.pedantic(module_loop, args=(*problem, STEPS), rounds=10, iterations=1, warmup_rounds=2)
+    np.testing.assert_allclose(W, autograd_loop(*problem, STEPS), rtol=0, atol=1e-10)
