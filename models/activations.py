@@ -1,0 +1,154 @@
+"""Strictly increasing activations with known derivative bounds, for the GLM and shallow-net
+theorems of Oymak & Soltanolkotabi (2019), Sec. 4.1 and 4.3 (``0 < gamma <= phi' <= Gamma``,
+``|phi''| <= M``).
+
+Each activation is a small immutable value with ``phi``, ``dphi``, ``d2phi``, ``inverse`` and its
+bounds, each derived in the docstring; ``from_json({"name": ..., "slope": ...})`` builds one
+from an instance field.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import expit
+
+#: ``max_z 2 sech(z)^2 |tanh z| = 4/(3 sqrt 3)``, attained at ``tanh^2 z = 1/3``
+_TANH_D2_MAX = 4.0 / (3.0 * math.sqrt(3.0))
+
+
+def _sech(z):
+    """``1/cosh z = 2 e^{-|z|} / (1 + e^{-2|z|})``, without overflow for large |z|."""
+    e = np.exp(-np.abs(z))
+    return 2.0 * e / (1.0 + e * e)
+
+
+@dataclass(frozen=True)
+class SlopeTanh:
+    """``phi(z) = s z + tanh z`` (s > 0).
+
+    ``phi' = s + sech^2 z`` lies in ``(s, s + 1]``: ``gamma = s``, ``Gamma = s + 1``.
+    ``phi'' = -2 sech^2 z tanh z``: ``|phi''| <= 4/(3 sqrt 3) = M`` (maximise
+    ``2 t (1 - t^2)`` over ``t = tanh z`` in [0, 1): at ``t = 1/sqrt 3``).
+    """
+
+    slope: float
+
+    def __post_init__(self):
+        if not (self.slope > 0 and math.isfinite(self.slope)):
+            raise ValueError(f"slope-tanh needs slope > 0, got {self.slope!r}")
+
+    name = "slope-tanh"
+
+    @property
+    def gamma(self) -> float:
+        return self.slope
+
+    @property
+    def Gamma(self) -> float:
+        return self.slope + 1.0
+
+    @property
+    def M(self) -> float:
+        return _TANH_D2_MAX
+
+    def phi(self, z):
+        return self.slope * z + np.tanh(z)
+
+    def dphi(self, z):
+        return self.slope + _sech(z) ** 2
+
+    def d2phi(self, z):
+        return -2.0 * np.tanh(z) * _sech(z) ** 2
+
+    def inverse(self, y):
+        return _invert(self, y)
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "slope": self.slope}
+
+
+@dataclass(frozen=True)
+class LeakySoftplus:
+    """``phi(z) = g z + (1 - g) log(1 + e^z)`` (0 < g < 1).
+
+    ``phi' = g + (1 - g) sigmoid(z)`` lies in ``(g, 1)``: ``gamma = g``, ``Gamma = 1``.
+    ``phi'' = (1 - g) sigmoid(z)(1 - sigmoid(z)) <= (1 - g)/4 = M``.
+    """
+
+    slope: float
+
+    def __post_init__(self):
+        if not (0 < self.slope < 1):
+            raise ValueError(f"leaky-softplus needs 0 < slope < 1, got {self.slope!r}")
+
+    name = "leaky-softplus"
+
+    @property
+    def gamma(self) -> float:
+        return self.slope
+
+    @property
+    def Gamma(self) -> float:
+        return 1.0
+
+    @property
+    def M(self) -> float:
+        return (1.0 - self.slope) / 4.0
+
+    def phi(self, z):
+        return self.slope * z + (1.0 - self.slope) * np.logaddexp(0.0, z)
+
+    def dphi(self, z):
+        return self.slope + (1.0 - self.slope) * expit(z)
+
+    def d2phi(self, z):
+        s = expit(z)
+        return (1.0 - self.slope) * s * (1.0 - s)
+
+    def inverse(self, y):
+        return _invert(self, y)
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "slope": self.slope}
+
+
+ACTIVATIONS = {"slope-tanh": SlopeTanh, "leaky-softplus": LeakySoftplus}
+
+
+def from_json(spec) -> SlopeTanh | LeakySoftplus:
+    """``{"name": "slope-tanh" | "leaky-softplus", "slope": s}`` -> activation (ValueError otherwise)."""
+    if not isinstance(spec, dict) or "name" not in spec:
+        raise ValueError('an activation is an object {"name": ..., "slope": ...}')
+    if spec["name"] not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {spec['name']!r}; expected one of {', '.join(ACTIVATIONS)}")
+    extra = set(spec) - {"name", "slope"}
+    if extra:
+        raise ValueError(f"unknown activation field(s) {sorted(extra)}")
+    return ACTIVATIONS[spec["name"]](float(spec["slope"]))
+
+
+def _invert(act, y, iters: int = 200):
+    """``phi^{-1}(y)`` elementwise by safeguarded Newton on a bracket.
+
+    ``phi`` is strictly increasing with ``phi' >= gamma``, so the root lies in
+    ``[phi^{-1}(0) - |y|/gamma, ...]``; we bracket with ``|z - z0| <= |y - phi(z0)|/gamma`` from
+    ``z0 = y/Gamma`` and iterate Newton steps clipped to the bracket until the bracket or the
+    step is at float resolution.
+    """
+    y = np.asarray(y, dtype=np.float64)
+    z = y / act.Gamma
+    r0 = act.phi(z) - y
+    lo = z - np.abs(r0) / act.gamma
+    hi = z + np.abs(r0) / act.gamma
+    for _ in range(iters):
+        r = act.phi(z) - y
+        lo = np.where(r < 0, np.maximum(lo, z), lo)
+        hi = np.where(r > 0, np.minimum(hi, z), hi)
+        step = r / act.dphi(z)
+        z_new = np.clip(z - step, lo, hi)
+        if np.all(np.abs(z_new - z) <= 4 * np.finfo(float).eps * (1 + np.abs(z))):
+            return z_new
+        z = z_new
+    return z
