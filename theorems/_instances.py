@@ -20,13 +20,14 @@ _KINDS = {
     "int": {"type": "integer"},
     "float": {"type": "number"},
     "str": {"type": "string"},
+    "object": {"type": "object"},
 }
 
 
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str  # matrix | vector | int | float | str
+    kind: str  # matrix | vector | int | float | str | object (a JSON object, kept as a dict)
     description: str
     required: bool = True
     default: Any = None
@@ -70,6 +71,10 @@ class Field:
         elif self.kind == "str":
             if not isinstance(value, str):
                 raise InstanceError(f"field {name!r} must be a string, got {value!r}")
+        elif self.kind == "object":
+            if not isinstance(value, dict):
+                raise InstanceError(f"field {name!r} must be a JSON object, got {value!r}")
+            return dict(value)
         if self.minimum is not None and value < self.minimum:
             raise InstanceError(f"field {name!r} must be >= {self.minimum}, got {value!r}")
         if self.maximum is not None and value > self.maximum:

@@ -8,6 +8,7 @@ from theorems._core import Check
 #: Paper key -> module holding its checks. Import order is listing order.
 PAPER_MODULES = {
     "satpathi21": "theorems.satpathi21",
+    "oymak19": "theorems.oymak19",
 }
 
 _CHECKS: dict[str, Check] = {}

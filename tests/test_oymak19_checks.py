@@ -1,0 +1,86 @@
+"""The Oymak–Soltanolkotabi checks catch planted bugs (a wrong model, a constant overstated or
+understated) and certify the tight instances."""
+import dataclasses
+
+import numpy as np
+import pytest
+
+import models.least_squares as ls
+import theorems
+from theorems._core import COUNTEREXAMPLE, HOLDS, UNRESOLVED
+
+
+def top_direction_instance(model="linear", n=3, p=5, seed=0, activation=None):
+    """Labels along the top left singular vector, theta0 = 0: GD moves along the top singular
+    direction, where (2.13) is an equality for the linear model (Theorem 2.4's (2.15) example)."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p))
+    U = np.linalg.svd(X)[0]
+    inst = {"model": model, "X": X.tolist(), "y": (2.0 * U[:, 0]).tolist(), "theta0": [0.0] * p, "steps": 40}
+    if activation:
+        inst["activation"] = activation
+    return inst
+
+
+LOWER = "oymak19/theorem2.4/lower"
+
+
+def test_linear_top_direction_attains_equality_and_holds():
+    m = theorems.evaluate(LOWER, top_direction_instance())
+    assert m.verdict == HOLDS
+    assert m.ratio == pytest.approx(1.0, abs=1e-12) and m.tolerance < 1e-12
+
+
+def test_glm_holds_below_one():
+    m = theorems.evaluate(LOWER, top_direction_instance("glm", activation={"name": "slope-tanh", "slope": 0.5}))
+    assert m.verdict == HOLDS and m.ratio < 1
+
+
+def test_beta_understated_by_ten_percent_is_a_counterexample(monkeypatch):
+    correct = ls.Linear.constants
+    monkeypatch.setattr(ls.Linear, "constants", lambda self, *a: dataclasses.replace(correct(self), beta=0.9 * correct(self).beta))
+    m = theorems.evaluate(LOWER, top_direction_instance())
+    assert m.verdict == COUNTEREXAMPLE and m.ratio == pytest.approx(1 / 0.9, rel=1e-9)
+
+
+def test_glm_beta_with_gamma_for_Gamma_is_a_counterexample(monkeypatch):
+    """Planted bug: beta = gamma ||X|| (lower instead of upper derivative bound)."""
+    correct = ls.GLM.constants
+
+    def wrong(self, *a):
+        c = correct(self)
+        return dataclasses.replace(c, beta=c.beta * self.activation.gamma / self.activation.Gamma)
+
+    monkeypatch.setattr(ls.GLM, "constants", wrong)
+    inst = top_direction_instance("glm", activation={"name": "slope-tanh", "slope": 0.5})
+    inst["y"] = (0.2 * np.array(inst["y"])).tolist()  # small moves: phi' stays near Gamma
+    inst["step_size"] = 0.1 / (1.5 * np.linalg.norm(inst["X"], 2)) ** 2  # a stable step for the true beta
+    assert theorems.evaluate(LOWER, inst).verdict == COUNTEREXAMPLE
+
+
+def test_model_with_f_scaled_is_a_counterexample(monkeypatch):
+    """Planted bug: f(theta) = 2 X theta while J = X (forward pass and Jacobian disagree)."""
+    monkeypatch.setattr(ls.Linear, "f", lambda self, theta: 2.0 * (self.X @ theta))
+    inst = dict(top_direction_instance())
+    inst["step_size"] = 0.1 / np.linalg.norm(inst["X"], 2) ** 2  # stable for the doubled model too
+    m = theorems.evaluate(LOWER, inst)
+    assert m.verdict == COUNTEREXAMPLE and m.ratio == pytest.approx(2.0, rel=1e-9)
+
+
+def test_points_too_close_to_theta0_are_unresolved_not_passed():
+    inst = top_direction_instance()
+    inst["steps"] = 0
+    inst["thetas"] = [[1e-14, 0, 0, 0, 0]]
+    m = theorems.evaluate(LOWER, inst)
+    assert m.verdict == UNRESOLVED and m.details["unresolved_points"] == 1
+
+
+@pytest.mark.parametrize(
+    "change, needle",
+    [({"model": "mlp"}, "linear or glm"), ({"model": "glm"}, "needs an activation"), ({"X": [[1.0], [2.0]], "y": [1, 2], "theta0": [0]}, "n <= p"),
+     ({"activation": {"name": "relu"}, "model": "glm"}, "unknown activation"), ({"theta0": [0.0]}, "length p")],
+)
+def test_bad_instances_are_rejected_with_the_reason(change, needle):
+    inst = dict(top_direction_instance(), **change)
+    with pytest.raises(theorems.InstanceError, match=needle):
+        theorems.evaluate(LOWER, inst)
