@@ -84,3 +84,33 @@ def test_bad_instances_are_rejected_with_the_reason(change, needle):
     inst = dict(top_direction_instance(), **change)
     with pytest.raises(theorems.InstanceError, match=needle):
         theorems.evaluate(LOWER, inst)
+
+
+# ------------------------------------------------------------------------ Theorem 2.4 examples
+
+TIGHT = "oymak19/theorem2.4/tight"
+EXAMPLE = {"alpha": 0.5, "beta": 2.0, "n": 3, "p": 6, "seed": 1, "steps": 300}
+
+
+def test_tight_examples_attain_equality():
+    m = theorems.evaluate(TIGHT, EXAMPLE)
+    assert m.verdict == HOLDS
+    assert m.constants["deviation_2.15"] < 1e-14 and m.constants["deviation_2.14"] < 1e-14
+
+
+@pytest.mark.parametrize("coef, part", [(lambda a, b: (0.9 * a, b), "2.14"), (lambda a, b: (a, 0.9 * b), "2.15")])
+def test_tight_check_catches_a_coefficient_made_too_strong(monkeypatch, coef, part):
+    """alpha replaced by 0.9 alpha breaks (2.14) along the bottom direction; beta by 0.9 beta
+    breaks the equality (2.15) along the top direction."""
+    import theorems.oymak19.theorem24 as t24
+
+    monkeypatch.setattr(t24, "coefficients", coef)
+    m = theorems.evaluate(TIGHT, EXAMPLE)
+    assert m.verdict == COUNTEREXAMPLE and m.details[f"gd_{part}"]["excess"] > 1e-3
+
+
+def test_tight_rejects_inconsistent_parameters():
+    with pytest.raises(theorems.InstanceError, match="beta must be >= alpha"):
+        theorems.evaluate(TIGHT, dict(EXAMPLE, beta=0.1))
+    with pytest.raises(theorems.InstanceError, match="p must be >= n"):
+        theorems.evaluate(TIGHT, dict(EXAMPLE, p=2))

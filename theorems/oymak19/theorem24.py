@@ -5,6 +5,9 @@ If ``||J(theta)|| <= beta`` on a set D containing the segment from theta0, then 
 beta-Lipschitz along the segment, so ``||f(theta) - f(theta0)|| <= beta ||theta - theta0||``, and
 the triangle inequality does the rest.
 
+Check ``oymak19/theorem2.4/tight`` builds the theorem's two linear-regression examples and
+certifies the equalities (2.14)/(2.15) along GD and (2.14) everywhere (see :func:`_tight`).
+
 Check ``oymak19/theorem2.4/lower`` (certified for ``linear`` and ``glm``, whose ``beta``
 bounds ``||J||`` on the whole space: :mod:`models.least_squares`). At every GD iterate
 (``step_size`` default ``1/beta^2``) and at the extra points ``thetas`` if given, the *tightness*
@@ -120,5 +123,138 @@ register(
         spec=SPEC,
         evaluate_validated=_lower,
         strategy=instances,
+    )
+)
+
+
+# ------------------------------------------------------------------------------- tight examples
+
+
+def tight_problem(alpha: float, beta: float, n: int, p: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``X = U diag(beta, ..., alpha) V^T`` (n x p, singular values geometric from beta to alpha)
+    with random orthonormal U, V; returns ``(X, u_top, u_bottom)``."""
+    rng = np.random.default_rng(seed)
+    U, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    V, _ = np.linalg.qr(rng.standard_normal((p, n)))
+    s = np.geomspace(beta, alpha, n)
+    return U @ np.diag(s) @ V.T, U[:, 0], U[:, -1]
+
+
+def coefficients(alpha: float, beta: float) -> tuple[float, float]:
+    """The coefficients of the distance in (2.14) and (2.15): alpha and beta."""
+    return alpha, beta
+
+
+def _excess_over_ray(res, dist, drift, slope, beta):
+    """How far ``res + slope dist`` may exceed its value on the exact ray because the iterate is
+    ``drift`` off the ray: ``sqrt(a^2 + b^2) - a <= min(b, b^2/(2a))`` for the residual
+    (``b = ||X delta|| <= beta drift``) and for the distance (``b = drift``)."""
+    b = beta * drift
+    r_part = np.minimum(b, np.where(res > 0, b**2 / (2 * np.maximum(res, 1e-300)), b))
+    d_part = np.minimum(drift, np.where(dist > 0, drift**2 / (2 * np.maximum(dist, 1e-300)), drift))
+    return r_part + slope * d_part
+
+
+def _tight(inst: dict) -> Measurement:
+    """Theorem 2.4's examples, built and measured:
+
+    - (2.15): labels ``y = c u_top``, theta0 = 0, GD with ``eta = 1/(2 beta^2)`` moves along the top
+      right singular vector, where ``||y - X theta|| + beta ||theta|| = c`` exactly;
+    - (2.14): labels ``y = c u_bottom``: GD moves along the bottom direction, where
+      ``||y - X theta|| + alpha ||theta|| = c``, and for every theta
+      ``||y - X theta|| >= |c - alpha <v_bottom, theta>| >= c - alpha ||theta||``: (2.14) holds
+      everywhere. Checked at random points and at the minimiser of the left side (scipy).
+
+    Deviations from equality are allowed the rounding of the two norms plus the (measured)
+    drift of the iterates off the exact ray, whose effect is second order
+    (:func:`_excess_over_ray`). ``ratio = 1 + max(excess deviation, violation of (2.14)) / c``:
+    above 1 means an equality or (2.14) failed beyond the allowance.
+    """
+    from scipy.optimize import minimize
+
+    import models.least_squares as ls
+
+    alpha, beta, n, p, seed, c = inst["alpha"], inst["beta"], inst["n"], inst["p"], inst["seed"], inst["c"]
+    X, u_top, u_bot = tight_problem(alpha, beta, n, p, seed)
+    prob = ls.Linear.of(X)
+    k14, k15 = coefficients(alpha, beta)
+    Vt = np.linalg.svd(X)[2]
+    out = {}
+    for name, u, v, k in (("2.15", u_top, Vt[0], k15), ("2.14", u_bot, Vt[n - 1], k14)):
+        y = c * u
+        run = lsgd.gd(prob, np.zeros(p), y, step_size=1.0 / (2 * beta**2), steps=inst["steps"], keep_iterates=True)
+        th = run.iterates
+        drift = np.linalg.norm(th - np.outer(th @ v, v), axis=1)
+        e_res = np.array([_problems.residual_error(prob, t, y) for t in th])
+        e_dist = EPS * (1 + p) * np.linalg.norm(th, axis=1)
+        allow = e_res + e_res[0] + k * e_dist + _excess_over_ray(run.residual, run.distance, drift, k, np.linalg.norm(X, 2))
+        dev = np.abs(run.residual + k * run.distance - run.residual[0])
+        out[name] = {"max_deviation": float(dev.max()), "excess": float(np.max(dev - allow)), "max_drift": float(drift.max())}
+    # (2.14) everywhere: min of g(theta) = ||y - X theta|| + alpha ||theta|| - c at random points and a local minimiser
+    y = c * u_bot
+    rng = np.random.default_rng(seed + 1)
+    g = lambda t: np.linalg.norm(y - X @ t) + k14 * np.linalg.norm(t) - c  # noqa: E731
+    pts = [s * rng.standard_normal(p) for s in (0.01, 0.1, 1.0, 10.0) for _ in range(25)]
+    pts += [Vt[n - 1] * (c / alpha) * f for f in (0.25, 0.5, 0.99, 1.0, 1.5)]
+    best = min(pts, key=g)
+    best = minimize(g, best, method="Nelder-Mead", options={"xatol": 1e-12, "fatol": 1e-14, "maxiter": 4000}).x
+    gmin = min(g(best), min(g(t) for t in pts))
+    e_g = 2 * _problems.residual_error(prob, best, y) + k14 * EPS * (1 + p) * np.linalg.norm(best) + 4 * EPS * c
+    violation = max(-gmin - e_g, 0.0)
+    worst = max(out["2.15"]["excess"], out["2.14"]["excess"], violation)
+    ratio = 1.0 + max(worst, 0.0) / c
+    hyps = {"0 < alpha <= beta, n <= p": HYP_CERTIFIED}
+    return Measurement(
+        check="oymak19/theorem2.4/tight",
+        lhs=worst,
+        rhs=0.0,
+        ratio=ratio,
+        regime=CERTIFIED,
+        hypotheses=hyps,
+        constants={"deviation_2.15": out["2.15"]["max_deviation"], "deviation_2.14": out["2.14"]["max_deviation"], "min_g_2.14": float(gmin)},
+        details={**{f"gd_{k}": v for k, v in out.items()}, "g_min_allowance": float(e_g)},
+    )
+
+
+TIGHT_SPEC = Spec(
+    (
+        Field("alpha", "float", "smallest singular value of X (> 0)", minimum=1e-6),
+        Field("beta", "float", "largest singular value of X (>= alpha)", maximum=1e6),
+        Field("n", "int", "samples", minimum=1, maximum=50),
+        Field("p", "int", "parameters (>= n)", minimum=1, maximum=200),
+        Field("seed", "int", "seed of U, V", required=False, default=0, minimum=0),
+        Field("c", "float", "label norm ||y||", required=False, default=1.0, minimum=1e-6, maximum=1e6),
+        Field("steps", "int", "GD iterations", required=False, default=200, minimum=1, maximum=20000),
+    ),
+    check=lambda inst: _check_tight(inst),
+    title="Theorem 2.4 tight example",
+)
+
+
+def _check_tight(inst: dict) -> None:
+    from theorems._core import InstanceError
+
+    if inst["beta"] < inst["alpha"]:
+        raise InstanceError("beta must be >= alpha")
+    if inst["p"] < inst["n"]:
+        raise InstanceError("p must be >= n")
+    if inst["n"] == 1 and inst["alpha"] != inst["beta"]:
+        raise InstanceError("with n = 1 there is one singular value: alpha must equal beta")
+
+
+register(
+    Check(
+        id="oymak19/theorem2.4/tight",
+        title="Theorem 2.4's examples: (2.15) equality along GD with beta, (2.14) equality along GD and validity everywhere with alpha",
+        statement="for any 0 < alpha <= beta there are linear regressions attaining (2.14) and (2.15)",
+        equation="Theorem 2.4, eqs. (2.14), (2.15)",
+        regime=CERTIFIED,
+        hypotheses={"0 < alpha <= beta, n <= p": "the construction's parameters"},
+        spec=TIGHT_SPEC,
+        evaluate_validated=_tight,
+        strategy=lambda: st.builds(
+            lambda a, kappa, n, extra, seed, c: {"alpha": a, "beta": a * (kappa if n > 1 else 1.0), "n": n, "p": n + extra, "seed": seed, "c": c, "steps": 100},
+            st.floats(0.05, 5.0), st.sampled_from([1.0, 2.0, 10.0, 100.0]), st.integers(1, 6), st.integers(0, 6), st.integers(0, 1000), st.floats(0.1, 10.0),
+        ),
     )
 )
