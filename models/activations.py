@@ -25,7 +25,25 @@ def _sech(z):
 
 
 @dataclass(frozen=True)
-class SlopeTanh:
+class _Increasing:
+    """Shared by both families: ``gamma = slope``, the inverse, the JSON form."""
+
+    slope: float
+    name = ""
+
+    @property
+    def gamma(self) -> float:
+        return self.slope
+
+    def inverse(self, y):
+        return _invert(self, y)
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "slope": self.slope}
+
+
+@dataclass(frozen=True)
+class SlopeTanh(_Increasing):
     """``phi(z) = s z + tanh z`` (s > 0).
 
     ``phi' = s + sech^2 z`` lies in ``(s, s + 1]``: ``gamma = s``, ``Gamma = s + 1``.
@@ -33,17 +51,11 @@ class SlopeTanh:
     ``2 t (1 - t^2)`` over ``t = tanh z`` in [0, 1): at ``t = 1/sqrt 3``).
     """
 
-    slope: float
-
     def __post_init__(self):
         if not (self.slope > 0 and math.isfinite(self.slope)):
             raise ValueError(f"slope-tanh needs slope > 0, got {self.slope!r}")
 
     name = "slope-tanh"
-
-    @property
-    def gamma(self) -> float:
-        return self.slope
 
     @property
     def Gamma(self) -> float:
@@ -62,32 +74,20 @@ class SlopeTanh:
     def d2phi(self, z):
         return -2.0 * np.tanh(z) * _sech(z) ** 2
 
-    def inverse(self, y):
-        return _invert(self, y)
-
-    def to_json(self) -> dict:
-        return {"name": self.name, "slope": self.slope}
-
 
 @dataclass(frozen=True)
-class LeakySoftplus:
+class LeakySoftplus(_Increasing):
     """``phi(z) = g z + (1 - g) log(1 + e^z)`` (0 < g < 1).
 
     ``phi' = g + (1 - g) sigmoid(z)`` lies in ``(g, 1)``: ``gamma = g``, ``Gamma = 1``.
     ``phi'' = (1 - g) sigmoid(z)(1 - sigmoid(z)) <= (1 - g)/4 = M``.
     """
 
-    slope: float
-
     def __post_init__(self):
         if not (0 < self.slope < 1):
             raise ValueError(f"leaky-softplus needs 0 < slope < 1, got {self.slope!r}")
 
     name = "leaky-softplus"
-
-    @property
-    def gamma(self) -> float:
-        return self.slope
 
     @property
     def Gamma(self) -> float:
@@ -106,13 +106,6 @@ class LeakySoftplus:
     def d2phi(self, z):
         s = expit(z)
         return (1.0 - self.slope) * s * (1.0 - s)
-
-    def inverse(self, y):
-        return _invert(self, y)
-
-    def to_json(self) -> dict:
-        return {"name": self.name, "slope": self.slope}
-
 
 ACTIVATIONS = {"slope-tanh": SlopeTanh, "leaky-softplus": LeakySoftplus}
 
