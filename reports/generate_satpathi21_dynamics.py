@@ -2,7 +2,7 @@
 
 The width sweeps of Lemma 2 and Theorems 3-4 at the reports' size (m = 10^2 .. 10^5, 5 seeds
 per width), and the sample-size sweeps of Lemma 5 / Theorem 7 (n = 16 .. 128, p = 0..3, m = 1000),
-on fixed instances. Run from the repository root (about 14 minutes on 2 cores):
+on fixed instances. Run from the repository root (6 to 14 minutes on 2 cores):
 
     python reports/generate_satpathi21_dynamics.py              # sweeps, JSON, Markdown, PNG
     python reports/generate_satpathi21_dynamics.py --plot-only  # redraw the PNG from the JSON
