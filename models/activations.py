@@ -107,18 +107,54 @@ class LeakySoftplus(_Increasing):
         s = expit(z)
         return (1.0 - self.slope) * s * (1.0 - s)
 
-ACTIVATIONS = {"slope-tanh": SlopeTanh, "leaky-softplus": LeakySoftplus}
+@dataclass(frozen=True)
+class ReLU:
+    """``phi(z) = max(z, 0)``, for the Satpathi–Srikant network read as a least-squares problem.
+
+    Not strictly increasing and not differentiable at 0: ``gamma = 0``, ``Gamma = 1``, and
+    ``phi'`` jumps, so no ``M`` exists (``M = inf``): Assumption 1 (a Lipschitz Jacobian) fails
+    for every network that uses it. ``phi'(0)`` is taken as 0 (the torch convention).
+    """
+
+    name = "relu"
+    gamma = 0.0
+    Gamma = 1.0
+    M = math.inf
+
+    def phi(self, z):
+        return np.maximum(z, 0.0)
+
+    def dphi(self, z):
+        return (np.asarray(z) > 0).astype(np.float64)
+
+    def d2phi(self, z):
+        return np.zeros_like(np.asarray(z, dtype=np.float64))
+
+    def inverse(self, y):
+        raise ValueError("relu is not invertible: phi^{-1}(y) does not exist")
+
+    def to_json(self) -> dict:
+        return {"name": self.name}
 
 
-def from_json(spec) -> SlopeTanh | LeakySoftplus:
-    """``{"name": "slope-tanh" | "leaky-softplus", "slope": s}`` -> activation (ValueError otherwise)."""
+ACTIVATIONS = {"slope-tanh": SlopeTanh, "leaky-softplus": LeakySoftplus, "relu": ReLU}
+
+
+def from_json(spec) -> SlopeTanh | LeakySoftplus | ReLU:
+    """``{"name": "slope-tanh" | "leaky-softplus", "slope": s}`` or ``{"name": "relu"}`` ->
+    activation (ValueError otherwise)."""
     if not isinstance(spec, dict) or "name" not in spec:
         raise ValueError('an activation is an object {"name": ..., "slope": ...}')
     if spec["name"] not in ACTIVATIONS:
         raise ValueError(f"unknown activation {spec['name']!r}; expected one of {', '.join(ACTIVATIONS)}")
-    extra = set(spec) - {"name", "slope"}
+    allowed = {"name"} if spec["name"] == "relu" else {"name", "slope"}
+    extra = set(spec) - allowed
     if extra:
         raise ValueError(f"unknown activation field(s) {sorted(extra)}")
+    if spec["name"] == "relu":
+        return ReLU()
+    if "slope" not in spec:
+        raise ValueError(f"activation {spec['name']!r} needs a slope")
     return ACTIVATIONS[spec["name"]](float(spec["slope"]))
 
 

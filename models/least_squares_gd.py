@@ -39,7 +39,7 @@ def _start(problem, theta0, y, step_size, steps):
     return theta0, y, int(steps)
 
 
-def _run(problem, theta0, y, steps, update, keep_iterates) -> Run:
+def _run(problem, theta0, y, steps, update, keep_iterates, fused=None, eta=None) -> Run:
     res = np.empty(steps + 1)
     dist = np.empty(steps + 1)
     path = np.empty(steps + 1)
@@ -47,7 +47,10 @@ def _run(problem, theta0, y, steps, update, keep_iterates) -> Run:
     theta = theta0.copy()
     total = 0.0
     for t in range(steps + 1):
-        r = problem.f(theta) - y
+        if fused is not None and t < steps:
+            r, g = fused(theta)
+        else:
+            r, g = problem.f(theta) - y, None
         res[t] = np.linalg.norm(r)
         dist[t] = np.linalg.norm(theta - theta0)
         path[t] = total
@@ -55,15 +58,19 @@ def _run(problem, theta0, y, steps, update, keep_iterates) -> Run:
             its[t] = theta
         if t == steps:
             break
-        step = update(t, theta, r)
+        step = update(t, theta, r) if g is None else eta * g
         total += float(np.linalg.norm(step))
         theta = theta - step
     return Run(res, dist, path, theta, its)
 
 
 def gd(problem, theta0, y, *, step_size: float, steps: int, keep_iterates: bool = False) -> Run:
+    """Uses the problem's ``residual_vjp`` (residual and gradient from shared products) when it
+    has one, else ``f`` then ``vjp``."""
     theta0, y, steps = _start(problem, theta0, y, step_size, steps)
-    return _run(problem, theta0, y, steps, lambda t, th, r: step_size * problem.vjp(th, r), keep_iterates)
+    fused = getattr(problem, "residual_vjp", None)
+    return _run(problem, theta0, y, steps, lambda t, th, r: step_size * problem.vjp(th, r), keep_iterates,
+                None if fused is None else (lambda th: fused(th, y)), step_size)
 
 
 def sgd(problem, theta0, y, *, step_size: float, steps: int, seed: int = 0, keep_iterates: bool = False) -> Run:
@@ -78,3 +85,40 @@ def sgd(problem, theta0, y, *, step_size: float, steps: int, seed: int = 0, keep
 
     run = _run(problem, theta0, y, steps, update, keep_iterates)
     return Run(run.residual, run.distance, run.path, run.theta, run.iterates, idx)
+
+
+@dataclass(frozen=True)
+class Runs:
+    """Many independent SGD runs from the same theta0 (Theorem 3.1's Monte Carlo)."""
+
+    residual: np.ndarray  # (runs, T+1) ||f(theta_t) - y||
+    distance: np.ndarray  # (runs, T+1) ||theta_t - theta0||
+
+
+def sgd_runs(problem, theta0, y, *, step_size: float, steps: int, runs: int, seed: int = 0) -> Runs:
+    """``runs`` independent copies of :func:`sgd`, vectorised over the runs (linear and GLM
+    problems: ``f = phi(X theta)``). Run j draws its samples from ``default_rng([seed, j])``, so
+    any run can be replayed alone with ``sgd(..., seed=...)``-style bookkeeping and results do not
+    depend on how many runs are made."""
+    theta0, y, steps = _start(problem, theta0, y, step_size, steps)
+    X = problem.X
+    act = getattr(problem, "activation", None)
+    phi = (lambda z: z) if act is None else act.phi
+    dphi = (lambda z: np.ones_like(z)) if act is None else act.dphi
+    n = X.shape[0]
+    idx = np.stack([np.random.default_rng([seed, j]).integers(0, n, size=steps) for j in range(runs)])  # (runs, T)
+    Th = np.repeat(theta0[None, :], runs, axis=0)
+    res = np.empty((runs, steps + 1))
+    dist = np.empty((runs, steps + 1))
+    rows = np.arange(runs)
+    for t in range(steps + 1):
+        Z = Th @ X.T  # (runs, n)
+        R = phi(Z) - y
+        res[:, t] = np.linalg.norm(R, axis=1)
+        dist[:, t] = np.linalg.norm(Th - theta0, axis=1)
+        if t == steps:
+            break
+        i = idx[:, t]
+        coef = step_size * R[rows, i] * dphi(Z[rows, i])
+        Th = Th - coef[:, None] * X[i]
+    return Runs(res, dist)

@@ -46,7 +46,7 @@ def test_inverse(act):
 
 def test_activation_from_json_and_bad_input():
     assert A.from_json({"name": "slope-tanh", "slope": 0.5}) == A.SlopeTanh(0.5)
-    for bad, msg in [({"name": "relu"}, "unknown activation"), ({"name": "leaky-softplus", "slope": 1.5}, "0 < slope < 1"),
+    for bad, msg in [({"name": "gelu"}, "unknown activation"), ({"name": "relu", "slope": 1}, "unknown activation field"), ({"name": "leaky-softplus", "slope": 1.5}, "0 < slope < 1"),
                      ({"name": "slope-tanh", "slope": -1}, "slope > 0"), ({"name": "slope-tanh", "slope": 1, "x": 2}, "unknown activation field"),
                      ("tanh", "an activation is an object")]:
         with pytest.raises(ValueError, match=msg):

@@ -78,7 +78,7 @@ def test_points_too_close_to_theta0_are_unresolved_not_passed():
 @pytest.mark.parametrize(
     "change, needle",
     [({"model": "mlp"}, "linear or glm"), ({"model": "glm"}, "needs an activation"), ({"X": [[1.0], [2.0]], "y": [1, 2], "theta0": [0]}, "n <= p"),
-     ({"activation": {"name": "relu"}, "model": "glm"}, "unknown activation"), ({"theta0": [0.0]}, "length p")],
+     ({"activation": {"name": "relu"}, "model": "glm"}, "not strictly increasing"), ({"theta0": [0.0]}, "length p")],
 )
 def test_bad_instances_are_rejected_with_the_reason(change, needle):
     inst = dict(top_direction_instance(), **change)
@@ -114,3 +114,189 @@ def test_tight_rejects_inconsistent_parameters():
         theorems.evaluate(TIGHT, dict(EXAMPLE, beta=0.1))
     with pytest.raises(theorems.InstanceError, match="p must be >= n"):
         theorems.evaluate(TIGHT, dict(EXAMPLE, p=2))
+
+
+# ------------------------------------------- Theorem 2.1, 2.2, Corollary 2.3, (2.10), 4.1, 4.3, 3.1
+
+import functools  # noqa: E402
+
+import models.least_squares_lowrank as lr  # noqa: E402
+import theorems.oymak19.theorem21 as t21  # noqa: E402
+import theorems.oymak19.theorem31 as t31  # noqa: E402
+from theorems._core import CONSISTENT, INCONSISTENT, INSIDE, OUTSIDE, VACUOUS  # noqa: E402
+
+
+def isotropic(model="linear", n=3, p=5, seed=0, **extra):
+    """X with all singular values equal (alpha = beta), labels random, theta0 = 0: the potential
+    (2.10) is an equality and Theorem 2.1's constants are attained up to the factor 4."""
+    rng = np.random.default_rng(seed)
+    V, _ = np.linalg.qr(rng.standard_normal((p, n)))
+    inst = {"model": model, "X": (1.5 * V.T).tolist(), "y": rng.standard_normal(n).tolist(), "theta0": [0.0] * p, "steps": 60}
+    return dict(inst, **extra)
+
+
+def bottom_glm(slope=0.9, name="leaky-softplus"):
+    """GLM started deep in the activation's tail (pre-activations -20, where phi' = gamma to 1e-9),
+    labels off by a small step along the bottom singular direction: Theorem 4.1 nearly tight."""
+    import models.activations as A
+
+    rng = np.random.default_rng(3)
+    U, _ = np.linalg.qr(rng.standard_normal((3, 3)))
+    V, _ = np.linalg.qr(rng.standard_normal((5, 3)))
+    X = U @ np.diag([2.0, 1.0, 0.5]) @ V.T
+    theta0 = np.linalg.lstsq(X, -20 * np.ones(3), rcond=None)[0]
+    y = A.from_json({"name": name, "slope": slope}).phi(X @ theta0) + 0.1 * U[:, -1]
+    return {"model": "glm", "X": X.tolist(), "y": y.tolist(), "theta0": theta0.tolist(), "steps": 100,
+            "activation": {"name": name, "slope": slope}, "step_fraction": 0.1}
+
+
+@pytest.mark.parametrize("part, expected", [("rate", np.log(0.75) / np.log(0.25)), ("potential", 0.25), ("path", 0.25)])
+def test_theorem21_holds_with_the_constants_loose_by_four_on_isotropic_data(part, expected):
+    """eta alpha^2 = 1/2: ||r_t|| halves each step (rate: log(3/4)/log(1/4)); the iterates move on
+    a straight line with alpha dist = drop (potential, path: 1/4)."""
+    m = theorems.evaluate(f"oymak19/theorem2.1/{part}", isotropic())
+    assert m.verdict == HOLDS and m.regime == "certified"
+    assert m.ratio == pytest.approx(expected, rel=1e-6) and m.tolerance <= t21.RESOLUTION
+
+
+@pytest.mark.parametrize("part, measure", [("rate", functools.partial(t21.rate_measure, factor=1.9)),
+                                           ("potential", functools.partial(t21.potential_measure, k=1.5)),
+                                           ("path", functools.partial(t21.path_measure, k=0.9))])
+def test_theorem21_catches_a_constant_made_too_strong(monkeypatch, part, measure):
+    """1/2 -> 1.9 in the rate, alpha/4 -> 1.5 alpha in the potential, 4 -> 0.9 in the path: each
+    is false on isotropic linear regression, which attains 2, 1 and 1."""
+    monkeypatch.setitem(t21.MEASURES, part, measure)
+    t21._CACHE.clear()
+    assert theorems.evaluate(f"oymak19/theorem2.1/{part}", isotropic()).verdict == COUNTEREXAMPLE
+
+
+@pytest.mark.parametrize("check", ["oymak19/theorem2.1/rate", "oymak19/theorem2.2"])
+def test_jacobian_with_the_wrong_sign_is_a_counterexample(monkeypatch, check):
+    monkeypatch.setattr(ls.Linear, "vjp", lambda self, theta, u: -(self.X.T @ u))
+    monkeypatch.delattr(ls.Linear, "residual_vjp")  # so that GD takes the planted vjp
+    t21._CACHE.clear()
+    assert theorems.evaluate(check, isotropic()).verdict == COUNTEREXAMPLE
+
+
+def test_step_above_the_maximum_makes_the_instance_vacuous():
+    m = theorems.evaluate("oymak19/theorem2.1/rate", isotropic(step_size=1.0))
+    assert m.verdict == VACUOUS and "eta <= the theorem's maximum step" in m.false_hypotheses
+
+
+def test_corollary23_catches_the_factor_made_too_strong_and_is_not_fooled_by_a_wrong_theta_star(monkeypatch):
+    """Isotropic data: GD goes straight to theta*, so path = ||theta* - theta0|| and the 4 is loose
+    by exactly 4; 4 -> 0.9 must fail. A theta* that is not a solution has a large a-posteriori
+    error bound: the check cannot resolve it (it does not pass it)."""
+    inst = isotropic(theta0=[0.3] * 5)
+    m = theorems.evaluate("oymak19/corollary2.3", inst)
+    assert m.verdict == HOLDS and m.ratio == pytest.approx(0.25, rel=1e-6)
+    monkeypatch.setattr(t21, "COROLLARY_FACTOR", 0.9)
+    t21._CACHE.clear()
+    assert theorems.evaluate("oymak19/corollary2.3", inst).verdict == COUNTEREXAMPLE
+    monkeypatch.setattr(t21, "COROLLARY_FACTOR", 4.0)
+    correct = ls.Linear.closest_solution
+    monkeypatch.setattr(ls.Linear, "closest_solution", lambda self, t0, y: t0 + 0.1 * (correct(self, t0, y) - t0))
+    assert theorems.evaluate("oymak19/corollary2.3", inst).verdict != HOLDS
+
+
+def test_eq210_is_attained_on_isotropic_data_and_catches_alpha_overstated(monkeypatch):
+    m = theorems.evaluate("oymak19/eq2.10", isotropic())
+    assert m.verdict == INSIDE and m.ratio == pytest.approx(1.0, abs=1e-9)
+    correct = ls.Linear.constants
+    monkeypatch.setattr(ls.Linear, "constants", lambda self, *a: dataclasses.replace(correct(self), alpha=1.1 * correct(self).alpha))
+    t21._CACHE.clear()
+    m = theorems.evaluate("oymak19/eq2.10", isotropic())
+    assert m.verdict == OUTSIDE and m.ratio == pytest.approx(1.1, rel=1e-6)
+
+
+def test_theorem41_is_nearly_tight_and_catches_gamma_overstated(monkeypatch):
+    m = theorems.evaluate("oymak19/theorem4.1", bottom_glm())
+    assert m.verdict == HOLDS and m.ratio > 0.99
+    import theorems.oymak19.theorem41 as t41
+
+    real = t41.contraction_factor
+    monkeypatch.setattr(t41, "contraction_factor", lambda eta, gamma, s: real(eta, 1.1 * gamma, s))
+    assert theorems.evaluate("oymak19/theorem4.1", bottom_glm()).verdict == COUNTEREXAMPLE
+
+
+def test_theorem41_catches_a_jacobian_with_the_wrong_scale(monkeypatch):
+    monkeypatch.setattr(ls.GLM, "vjp", lambda self, theta, u: 0.5 * (self.X.T @ (self.activation.dphi(self.X @ theta) * u)))
+    monkeypatch.delattr(ls.GLM, "residual_vjp")
+    t21._CACHE.clear()
+    assert theorems.evaluate("oymak19/theorem4.1", bottom_glm()).verdict == COUNTEREXAMPLE
+
+
+def shallow_instance(**extra):
+    """One neuron (k = 1, v = 1) with pre-activations at 20, where slope-tanh has phi' = gamma, labels
+    a small step along the bottom singular direction: the printed rate holds with a factor ~2."""
+    import models.activations as A
+
+    rng = np.random.default_rng(5)
+    U, _ = np.linalg.qr(rng.standard_normal((2, 2)))
+    V, _ = np.linalg.qr(rng.standard_normal((4, 2)))
+    X = U @ np.diag([1.0, 0.5]) @ V.T
+    w0 = np.linalg.lstsq(X, 20 * np.ones(2), rcond=None)[0]
+    y = A.SlopeTanh(0.9).phi(X @ w0) + 0.1 * U[:, -1]
+    inst = {"model": "shallow", "X": X.tolist(), "y": y.tolist(), "v": [1.0], "theta0": w0.tolist(),
+            "activation": {"name": "slope-tanh", "slope": 0.9}, "steps": 100}
+    return dict(inst, **extra)
+
+
+def test_theorem43_as_printed_holds_with_factor_two_and_catches_a_rate_made_too_strong(monkeypatch):
+    m = theorems.evaluate("oymak19/theorem4.3", shallow_instance())
+    assert m.verdict == HOLDS and 0.4 < m.ratio < 0.5 + 1e-9
+    import theorems.oymak19.theorem43 as t43
+
+    real = t21.rate_measure
+    monkeypatch.setattr(t43, "rate_measure", lambda s, factor: real(s, factor=2.5 * factor))
+    t21._CACHE.clear()
+    assert theorems.evaluate("oymak19/theorem4.3", shallow_instance()).verdict == COUNTEREXAMPLE
+
+
+def test_theorem43_needs_unit_v():
+    m = theorems.evaluate("oymak19/theorem4.3", shallow_instance(v=[2.0]))
+    assert m.verdict == VACUOUS and "||v|| = 1" in m.false_hypotheses
+
+
+def test_theorem31_is_consistent_and_catches_a_rate_made_too_strong(monkeypatch):
+    inst = isotropic(runs=100, steps=100, seed=1)
+    m = theorems.evaluate("oymak19/theorem3.1", inst)
+    assert m.verdict == CONSISTENT and m.ratio < 1
+    assert m.to_json() == theorems.evaluate("oymak19/theorem3.1", inst).to_json()  # seeded: same numbers twice
+    monkeypatch.setattr(t31, "RATE_FACTOR", 5.0)  # rho = 1 - 5 eta alpha^2 / n: faster than SGD can go
+    m = theorems.evaluate("oymak19/theorem3.1", inst)
+    assert m.verdict == INCONSISTENT and np.isfinite(m.ratio)
+
+
+def test_theorem31_is_vacuous_where_the_probability_is_not_positive():
+    m = theorems.evaluate("oymak19/theorem3.1", isotropic(runs=20, steps=10, nu=3.0))
+    assert m.verdict == VACUOUS
+
+
+def test_theorem42_and_figure3c_flag_a_diverging_model(monkeypatch):
+    assert theorems.evaluate("oymak19/theorem4.2", {"d": 30, "r": 2, "n": 15, "c1": 0.1, "steps": 300}).verdict == INSIDE
+    monkeypatch.setattr(lr.LowRank, "vjp", lambda self, theta, u: -(self._sym(u) @ self.factor(theta)).ravel())
+    monkeypatch.delattr(lr.LowRank, "residual_vjp")
+    assert theorems.evaluate("oymak19/theorem4.2", {"d": 30, "r": 2, "n": 15, "c1": 0.1, "steps": 300}).verdict == OUTSIDE
+    assert theorems.evaluate("oymak19/figure3c", {"d": 20, "r": 2, "ns": [4, 8], "seeds": 1, "steps": 50}).verdict == OUTSIDE
+
+
+def test_theorem42_is_vacuous_when_the_probability_bound_is_not_positive():
+    assert theorems.evaluate("oymak19/theorem4.2", {"d": 10, "r": 1, "n": 2, "c1": 0.05}).verdict == VACUOUS
+
+
+def test_lowrank_ball_containing_the_origin_breaks_assumption_2():
+    A, y, t0 = lr.theorem42_problem(8, 2, 6, seed=0)
+    inst = {"model": "lowrank", "X": A.tolist(), "y": y.tolist(), "theta0": (0.01 * t0).tolist(), "steps": 20}
+    m = theorems.evaluate("oymak19/theorem2.1/rate", inst)
+    assert m.verdict == VACUOUS and any("Assumption 2" in h for h in m.false_hypotheses)
+
+
+def test_relu_shallow_breaks_assumption_1_when_the_ball_contains_a_kink():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((3, 6))
+    inst = {"model": "relu-shallow", "X": X.tolist(), "y": rng.standard_normal(3).tolist(), "v": (np.array([1, -1, 1, -1]) / 2).tolist(),
+            "theta0": rng.standard_normal(24).tolist(), "steps": 30}
+    m = theorems.evaluate("oymak19/theorem2.1/potential", inst)
+    assert m.verdict == VACUOUS and any("Assumption 1" in h for h in m.false_hypotheses)
+    assert np.isfinite(m.constants["alpha"])  # still measured, with estimated constants

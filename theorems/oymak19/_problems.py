@@ -1,70 +1,94 @@
 """Instance fields and problem construction shared by the Oymak & Soltanolkotabi checks.
 
-Fields (THEOREMS.md ``oymak19``; issue 5): ``model`` (``linear`` | ``glm``), ``X`` (n x p,
-n <= p), ``y``, ``theta0``, ``activation`` (for ``glm``: ``{"name": "slope-tanh" |
-"leaky-softplus", "slope": s}``), ``step_size``, ``steps``.
+Fields (THEOREMS.md ``oymak19``; issue 5): ``model``, ``X``, ``y``, ``theta0``, ``activation``,
+``v``, ``step_size``, ``step_fraction``, ``steps``. The models:
 
-:func:`residual_error` bounds the rounding in a computed ``||y - f(theta)||`` (used to derive
-the checks' tolerances).
+- ``linear``: ``X theta`` (X n x p, n <= p); ``glm``: ``phi(X theta)`` with ``activation``
+  ``{"name": "slope-tanh" | "leaky-softplus", "slope": s}``;
+- ``shallow``: ``v^T phi(W x_i)`` (Theorem 4.3), X n x d, ``v`` (k,), ``theta0 = vec(W0)`` of
+  length k d (row-major), the same activations;
+- ``relu-shallow``: the same with ``phi = relu`` (the Satpathi–Srikant network; give
+  ``v = a / sqrt(m)``); no activation field;
+- ``lowrank``: ``<X_i, Theta Theta^T>`` (Theorem 4.2), X n x d^2 with rows ``vec(X_i)``,
+  ``theta0 = vec(Theta0)`` of length d r (row-major): r is read from it.
+
+Rounding bounds for the tolerances are in :mod:`theorems.oymak19._rounding`.
 """
 from __future__ import annotations
 
 import numpy as np
 
 import models.least_squares as ls
+import models.least_squares_lowrank as lr
+import models.least_squares_shallow as sh
 from theorems._core import InstanceError
 from theorems._instances import Field
 from theorems._instances import X as X_FIELD
 from theorems._instances import Y as Y_FIELD
-from theorems._tolerance import EPS
+from theorems.oymak19 import _rounding
 
-MODEL = Field("model", "str", "linear | glm")
-THETA0 = Field("theta0", "vector", "initial point theta0, length p")
-ACTIVATION = Field("activation", "object", 'for glm: {"name": "slope-tanh" | "leaky-softplus", "slope": s}', required=False)
-STEP = Field("step_size", "float", "GD step eta (default: the check's own rule)", required=False, minimum=0)
+MODELS = ("linear", "glm", "shallow", "relu-shallow", "lowrank")
+
+MODEL = Field("model", "str", "linear | glm | shallow | relu-shallow | lowrank")
+THETA0 = Field("theta0", "vector", "initial point theta0 (shallow: vec(W0), k*d; lowrank: vec(Theta0), d*r)")
+ACTIVATION = Field("activation", "object", 'glm, shallow: {"name": "slope-tanh" | "leaky-softplus", "slope": s}', required=False)
+V = Field("v", "vector", "shallow, relu-shallow: the fixed output weights v (k,)", required=False)
+STEP = Field("step_size", "float", "GD step eta (default: step_fraction times the check's maximum)", required=False, minimum=0)
+FRACTION = Field("step_fraction", "float", "eta as a fraction of the theorem's maximum step (1 = exactly at it)", required=False, default=1.0, minimum=0, maximum=1)
 STEPS = Field("steps", "int", "GD iterations", required=False, default=200, minimum=0, maximum=100_000)
-FIELDS = (MODEL, X_FIELD, Y_FIELD, THETA0, ACTIVATION, STEP, STEPS)
+FIELDS = (MODEL, X_FIELD, Y_FIELD, THETA0, ACTIVATION, V, STEP, FRACTION, STEPS)
 
 
-def validate(inst: dict) -> None:
-    n, p = inst["X"].shape
-    if n > p:
-        raise InstanceError(f"the theorems take n <= p; X is {n} x {p}")
+def validate(inst: dict, models=MODELS) -> None:
+    model = inst["model"]
+    if model not in models:
+        raise InstanceError(f"model must be {' or '.join(models)}, got {model!r}")
+    n = inst["X"].shape[0]
     if inst["y"].shape != (n,):
         raise InstanceError(f"y must have length n = {n}")
-    if inst["theta0"].shape != (p,):
-        raise InstanceError(f"theta0 must have length p = {p}")
-    if inst["model"] not in ("linear", "glm"):
-        raise InstanceError(f"model must be linear or glm, got {inst['model']!r}")
-    if inst["model"] == "glm" and inst.get("activation") is None:
-        raise InstanceError("model glm needs an activation")
+    if model in ("glm", "shallow") and inst.get("activation") is None:
+        raise InstanceError(f"model {model} needs an activation")
+    if model in ("glm", "shallow") and inst["activation"].get("name") == "relu":
+        raise InstanceError("relu is not strictly increasing: use model relu-shallow")
+    if model in ("shallow", "relu-shallow") and inst.get("v") is None:
+        raise InstanceError(f"model {model} needs the output weights v")
+    if model in ("linear", "glm"):
+        n, p = inst["X"].shape
+        if n > p:
+            raise InstanceError(f"the theorems take n <= p; X is {n} x {p}")
+        if inst["theta0"].shape != (p,):
+            raise InstanceError(f"theta0 must have length p = {p}")
     try:
-        problem(inst)  # activation and shape errors, as InstanceError
+        prob = problem(inst)  # activation, shape and size errors, as InstanceError
     except ValueError as exc:
         raise InstanceError(str(exc)) from None
+    if inst["theta0"].size != prob.shape[1]:
+        raise InstanceError(f"theta0 must have length {prob.shape[1]} for this {model} model")
+    if model == "lowrank" and prob.shape[0] > prob.shape[1]:
+        raise InstanceError(f"the theorems take n <= d r; here n = {prob.shape[0]} > {prob.shape[1]}")
 
 
 def problem(inst: dict):
-    if inst["model"] == "linear":
+    model = inst["model"]
+    if model == "linear":
         return ls.Linear.of(inst["X"])
-    return ls.GLM.of(inst["X"], inst["activation"])
+    if model == "glm":
+        return ls.GLM.of(inst["X"], inst["activation"])
+    if model == "shallow":
+        return _shallow(inst, inst["activation"])
+    if model == "relu-shallow":
+        return _shallow(inst, {"name": "relu"})
+    return lr.LowRank.for_theta(inst["X"], inst["theta0"])
+
+
+def _shallow(inst, activation):
+    prob = sh.ShallowNet.of(inst["X"], inst["v"], activation)
+    k, d = prob.v.size, prob.X.shape[1]
+    if inst["theta0"].size != k * d:
+        raise ValueError(f"theta0 = vec(W0) must have length k d = {k} x {d} = {k * d}")
+    return prob
 
 
 def residual_error(prob, theta: np.ndarray, y: np.ndarray) -> float:
-    """Bound on ``|fl(||y - f(theta)||) - ||y - f(theta)|||``.
-
-    ``x_i^T theta`` in float64 is off by at most ``p eps |x_i|^T |theta| <= p eps ||x_i|| ||theta||``
-    (Higham, Thm 3.5), so the pre-activations by ``p eps ||X||_F ||theta||`` in norm; the
-    activation multiplies that by at most ``Gamma`` and adds its own evaluation error, bounded
-    here by ``8 eps (|phi(z)| + Gamma |z| + 1)`` per entry (tanh, exp, log1p are accurate to a few
-    ulps); the subtraction and the norm add ``(n + 2) eps ||y - f||``.
-    """
-    n, p = prob.shape
-    z = prob.X @ theta
-    lin = p * EPS * float(np.linalg.norm(prob.X)) * float(np.linalg.norm(theta))
-    r = float(np.linalg.norm(y - prob.f(theta)))
-    if isinstance(prob, ls.Linear):
-        return lin + (n + 2) * EPS * r
-    a = prob.activation
-    act = 8 * EPS * float(np.linalg.norm(np.abs(a.phi(z)) + a.Gamma * np.abs(z) + 1))
-    return a.Gamma * lin + act + (n + 2) * EPS * r
+    """See :func:`theorems.oymak19._rounding.residual_error`."""
+    return _rounding.residual_error(prob, theta, y)

@@ -1,0 +1,316 @@
+"""Theorem 2.1 (rate (2.3), potential (2.4), path (2.5)), Theorem 2.2, Corollary 2.3 and the
+improved potential (2.10) of Oymak & Soltanolkotabi (2019).
+
+Each check runs GD with the theorem's step (``step_fraction`` of the maximum, 1 = exactly at
+it; or an explicit ``step_size``, whose hypothesis is then checked) and brackets what exact GD
+does (:mod:`theorems.oymak19._trajectory`); constants and regimes per model are in
+:mod:`theorems.oymak19._setup`.
+
+Tightness. At t = 0 each inequality is an equality, so the checks use measures not pinned there,
+each ``<= 1`` iff the inequality holds at that t, maximised over ``t >= 1``:
+
+- rate (2.3): ``t log(1 - eta alpha^2/2) / log(||r_t||^2/||r_0||^2)``: the bound's exponent over
+  the measured one (1/ratio = "contracts that many times faster"); reported also as the
+  effective constant ``c = min_t (1 - (||r_t||/||r_0||)^{2/t}) / (eta alpha^2)`` against the 1/2;
+- potential (2.4): ``(alpha/4) ||theta_t - theta0|| / (||r_0|| - ||r_t||)``: the distance term
+  over the drop in residual; the effective constant ``min_t drop/(alpha dist)`` against the 1/4;
+- path (2.5): ``sum_{s<t} ||theta_{s+1} - theta_s|| / (4 ||r_0|| / alpha)``; the effective
+  constant ``alpha path / ||r_0||`` against the 4. Only partial sums are observed: the check
+  certifies each of them (necessary for (2.5)); the tail after the last step is not bounded.
+
+Points whose bracket is wider than ``RESOLUTION`` (e.g. residuals at float level) are skipped
+and counted; the tolerance is the widest bracket kept.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+
+import numpy as np
+from hypothesis import strategies as st
+
+from theorems._core import CERTIFIED, HYP_CERTIFIED, HYP_FALSE, HYPOTHESES_FALSE, MEASURED, Check, Measurement
+from theorems._instances import Spec
+from theorems._registry import register
+from theorems.oymak19 import _problems, _setup, _trajectory
+
+RESOLUTION = 1e-6
+
+SPEC = Spec(_problems.FIELDS, check=_problems.validate, title="least-squares problem, GD")
+_CACHE: OrderedDict = OrderedDict()
+
+
+def _key(inst: dict, rule: str) -> str:
+    h = hashlib.sha256(rule.encode())
+    for k in sorted(inst):
+        v = inst[k]
+        h.update(k.encode() + (np.ascontiguousarray(v).tobytes() if isinstance(v, np.ndarray) else repr(v).encode()))
+    return h.hexdigest()
+
+
+def cached_setup(inst: dict, rule: str = "theorem2.1") -> _setup.Setup:
+    """:func:`_setup.setup`, remembered for the last few instances (the three parts of Theorem 2.1
+    are three checks of the same run)."""
+    key = _key(inst, rule)
+    if key not in _CACHE:
+        _CACHE[key] = _setup.setup(inst, rule)
+        while len(_CACHE) > 8:
+            _CACHE.popitem(last=False)
+    return _CACHE[key]
+
+
+# ------------------------------------------------------------------------------- the measures
+
+
+def rate_measure(s: _setup.Setup, factor: float = 0.5):
+    """Per t >= 1: ``t log rho / log q_t`` with ``rho = 1 - factor eta alpha^2``, ``q_t = (r_t/r_0)^2``,
+    at the computed values and at the worst end of the brackets."""
+    b = s.run
+    rho = 1 - factor * s.eta * s.alpha**2
+    t = np.arange(1, b.residual.size)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        q = (b.residual[1:] / b.residual[0]) ** 2
+        qu = ((b.residual[1:] + b.residual_err[1:]) / np.maximum(b.residual[0] - b.residual_err[0], 0)) ** 2
+        val = np.where(q < 1, t * np.log(rho) / np.log(q), np.inf)
+        up = np.where(qu < 1, t * np.log(rho) / np.log(qu), np.inf)
+        c_eff = (1 - q ** (1.0 / t)) / (s.eta * s.alpha**2)
+        q_lo = (np.maximum(b.residual[1:] - b.residual_err[1:], 0) / (b.residual[0] + b.residual_err[0])) ** 2
+    certain = q_lo > rho**t  # the exact residual certainly exceeds the bound
+    return val, up, {"c_rate_effective": float(np.nanmin(c_eff)) if c_eff.size else np.nan, "certain": certain}
+
+
+def potential_measure(s: _setup.Setup, k: float = 0.25):
+    """Per t >= 1: ``k alpha dist_t / (r_0 - r_t)`` (and at the bracket's worst end)."""
+    b = s.run
+    drop = b.residual[0] - b.residual[1:]
+    drop_lo = (b.residual[0] - b.residual_err[0]) - (b.residual[1:] + b.residual_err[1:])
+    dist, dist_up = b.distance[1:], b.distance[1:] + b.distance_err[1:]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        val = np.where(drop > 0, k * s.alpha * dist / drop, np.where(dist > 0, np.inf, 0.0))
+        up = np.where(drop_lo > 0, k * s.alpha * dist_up / drop_lo, np.inf)
+        k_eff = np.where(dist > 0, drop / (s.alpha * dist), np.inf)
+    drop_hi = (b.residual[0] + b.residual_err[0]) - np.maximum(b.residual[1:] - b.residual_err[1:], 0)
+    certain = k * s.alpha * np.maximum(dist - b.distance_err[1:], 0) > drop_hi  # lhs certainly above r_0
+    return val, up, {"k_potential_effective": float(k_eff.min()) if k_eff.size else np.nan, "certain": certain}
+
+
+#: the constant of (2.7)-(2.8): path <= COROLLARY_FACTOR (beta/alpha) ||theta* - theta0||
+COROLLARY_FACTOR = 4.0
+
+
+def path_measure(s: _setup.Setup, k: float = 4.0):
+    b = s.run
+    bound, bound_lo = k * b.residual[0] / s.alpha, k * (b.residual[0] - b.residual_err[0]) / s.alpha
+    val = b.path[1:] / bound
+    up = (b.path[1:] + b.path_err[1:]) / bound_lo if bound_lo > 0 else np.full(val.shape, np.inf)
+    return val, up, {"C_path_effective": float(s.alpha * b.path[-1] / b.residual[0]) if b.residual[0] > 0 else np.nan}
+
+
+MEASURES = {"rate": rate_measure, "potential": potential_measure, "path": path_measure}
+
+
+def _measurement(check_id: str, s: _setup.Setup, val, up, extra: dict, *, regime=None, hyps=None) -> Measurement:
+    certain = extra.pop("certain", None)
+    ratio, tol, at, skipped = _trajectory.sup_ratio(val, up, RESOLUTION, certain)
+    resolved = at is not None
+    hyps = dict(s.hypotheses if hyps is None else hyps)
+    reg = s.regime if regime is None else regime
+    if reg == HYPOTHESES_FALSE:
+        pass
+    return Measurement(
+        check=check_id,
+        lhs=ratio,
+        rhs=1.0,
+        ratio=ratio,
+        regime=reg,
+        hypotheses=hyps,
+        constants={"alpha": s.alpha, "beta": s.beta, "L": s.L, "eta": s.eta, "eta_max": s.eta_max, **extra},
+        details={
+            "worst_step": None if at is None else at + 1,
+            "steps": int(s.run.residual.size - 1),
+            "unresolved_steps": skipped,
+            "initial_residual": s.r0,
+            "final_residual": float(s.run.residual[-1]),
+            "max_deviation_bound": float(s.run.deviation.max()),
+            "derivation": {k: v for k, v in s.derivation.items() if isinstance(v, (str, float, bool))},
+        },
+        tolerance=tol,
+        resolved=resolved,
+    )
+
+
+def _theorem21(part: str):
+    def evaluate(inst: dict) -> Measurement:
+        s = cached_setup(inst, "theorem2.1")
+        val, up, extra = MEASURES[part](s)
+        return _measurement(f"oymak19/theorem2.1/{part}", s, val, up, extra)
+
+    return evaluate
+
+
+def _theorem22(inst: dict) -> Measurement:
+    """Theorem 2.2: the three conclusions of 2.1 under hypotheses at theta0 only; ratio = the
+    largest of the three measures (each reported)."""
+    s = cached_setup(inst, "theorem2.2")
+    parts = {name: fn(s) for name, fn in MEASURES.items()}
+    sups = {name: _trajectory.sup_ratio(v, u, RESOLUTION, e.get("certain")) for name, (v, u, e) in parts.items()}
+    name = max(sups, key=lambda k: -np.inf if sups[k][2] is None else sups[k][0])
+    val, up, _ = parts[name]
+    extra = {f"sup_{k}": v[0] for k, v in sups.items()}
+    for _, _, e in parts.values():
+        extra.update({k: v for k, v in e.items() if k != "certain"})
+    extra["certain"] = parts[name][2].get("certain")
+    m = _measurement("oymak19/theorem2.2", s, val, up, extra)
+    return _with_details(m, worst_part=name)
+
+
+def _with_details(m: Measurement, **kw) -> Measurement:
+    import dataclasses
+
+    return dataclasses.replace(m, details={**m.details, **kw})
+
+
+def _corollary23(inst: dict) -> Measurement:
+    """(2.7)-(2.8): ``||theta_t - theta0|| <= path_t <= 4 (beta/alpha) ||theta* - theta0||`` with
+    theta* exact (linear, GLM: the projection of theta0 on the affine solution set). Ratio: the
+    largest of ``dist_t / path_t`` (first inequality; <= 1 up to rounding) and
+    ``path_t / (4 beta/alpha ||theta* - theta0||)`` (the former only where it exceeds 1: it is an
+    equality at t = 1); the constant ``alpha path / (beta ||theta* - theta0||)``
+    is reported against the 4 (and the 1 of (2.12))."""
+    s = cached_setup(inst, "theorem2.1")
+    b = s.run
+    star = s.prob.closest_solution(inst["theta0"], inst["y"])
+    d_star = float(np.linalg.norm(star - inst["theta0"]))
+    # theta* by lstsq: relative error <= cond(X) * a few eps; bound it by the residual of X theta* = z
+    e_star = _star_error(s.prob, star, inst)
+    k = COROLLARY_FACTOR
+    bound, bound_lo = k * s.beta / s.alpha * d_star, k * s.beta / s.alpha * max(d_star - e_star, 0.0)
+    val = b.path[1:] / bound if bound > 0 else np.full(b.path.size - 1, np.inf)
+    up = (b.path[1:] + b.path_err[1:]) / bound_lo if bound_lo > 0 else np.full(val.shape, np.inf)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        first = np.where(b.path[1:] > 0, b.distance[1:] / b.path[1:], 0.0)
+        first_up = np.where(b.path[1:] > 0, (b.distance[1:] + b.distance_err[1:]) / np.maximum(b.path[1:] - b.path_err[1:], 1e-300), 0.0)
+        first_lo = np.where(b.path[1:] > 0, np.maximum(b.distance[1:] - b.distance_err[1:], 0) / (b.path[1:] + b.path_err[1:]), 0.0)
+    # (2.7)'s first inequality is the triangle inequality, an equality at t = 1: it enters the
+    # ratio only where even its lower bracket exceeds 1 (a certain failure)
+    bad = first_lo > 1
+    val, up = np.where(bad, np.maximum(val, first), val), np.where(bad, np.maximum(up, first_up), up)
+    extra = {"distance_to_theta_star": d_star, "C_cor_effective": float(s.alpha * b.path[-1] / (s.beta * d_star)) if d_star > 0 else np.nan,
+             "final_distance_over_theta_star": float(b.distance[-1] / d_star) if d_star > 0 else np.nan}
+    return _measurement("oymak19/corollary2.3", s, val, up, extra)
+
+
+def _star_error(prob, star, inst) -> float:
+    """``||theta* computed - theta*|| <= ||X^+|| ||X theta* - z|| + rounding``: the affine system's
+    residual, pulled back by ``1/sigma_n(X)`` (an a-posteriori bound), with z = y (linear) or
+    ``phi^{-1}(y)`` (GLM, whose inversion error is bounded by ``|phi(z) - y| / gamma``)."""
+    X = prob.X
+    smin = float(np.linalg.svd(X, compute_uv=False)[-1])
+    if smin <= 0:
+        return np.inf
+    if inst["model"] == "linear":
+        z, ez = inst["y"], 0.0
+    else:
+        z = prob.activation.inverse(inst["y"])
+        ez = float(np.linalg.norm(prob.activation.phi(z) - inst["y"])) / prob.activation.gamma + 8 * _setup.EPS * float(np.linalg.norm(z))
+    res = float(np.linalg.norm(X @ star - z))
+    return (res + ez + 2 * X.shape[1] * _setup.EPS * float(np.linalg.norm(X)) * float(np.linalg.norm(star))) / smin * 1.01
+
+
+def _eq210(inst: dict) -> Measurement:
+    """(2.10) ``alpha ||theta_t - theta0|| + ||r_t|| <= ||r_0||``, measured: its hypotheses are in a
+    supplement we do not have. Evaluated under Theorem 2.1's step rule (``rule = theorem2.1``, the
+    default) and under the plain ``eta = 1/(2 beta^2)`` (``step_rule = plain``); the ratio is the
+    tightness ``alpha dist / drop`` (> 1: (2.10) fails on this instance). Constants are certified
+    (same as Theorem 2.1) but the statement's conditions are unknown, hence ``measured``."""
+    rule = inst.get("step_rule") or "theorem2.1"
+    s = cached_setup(inst, rule)
+    val, up, extra = potential_measure(s, k=1.0)
+    extra.pop("certain", None)
+    hyps = {**s.hypotheses, "Theorem 9.3's conditions (supplement, not available)": "not checkable"}
+    reg = HYPOTHESES_FALSE if s.regime == HYPOTHESES_FALSE else MEASURED
+    m = _measurement("oymak19/eq2.10", s, val, up, {"k_210_effective": extra["k_potential_effective"]}, regime=reg, hyps=hyps)
+    return _with_details(m, step_rule=rule)
+
+
+# ------------------------------------------------------------------------------- strategies
+
+
+def _design(draw, n, p, rng):
+    U, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    V, _ = np.linalg.qr(rng.standard_normal((p, n)))
+    cond = draw(st.sampled_from([1.0, 2.0, 10.0, 100.0]))
+    s = np.geomspace(1.0, 1.0 / cond, n) * draw(st.floats(0.2, 5.0))
+    return U @ np.diag(s) @ V.T, U
+
+
+@st.composite
+def instances(draw, models=("linear", "glm", "shallow")):
+    """Adversarial-leaning problems: ill-conditioned X (condition up to 100), p close to n,
+    labels along the bottom or top singular direction or random, large initial residuals,
+    step exactly at the maximum or below it."""
+    model = draw(st.sampled_from(models))
+    rng = np.random.default_rng(draw(st.integers(0, 2**20)))
+    n = draw(st.integers(1, 5))
+    inst: dict = {"model": model, "steps": draw(st.sampled_from([30, 100]))}
+    if model == "shallow":
+        k = draw(st.integers(1, 3))
+        d = draw(st.integers(n, n + 3))
+        X, U = _design(draw, n, d, rng)
+        v = rng.standard_normal(k)
+        inst.update(X=X.tolist(), v=(v / np.linalg.norm(v)).tolist(), theta0=(0.5 * rng.standard_normal(k * d)).tolist())
+    else:
+        p = draw(st.integers(n, n + 4))
+        X, U = _design(draw, n, p, rng)
+        inst.update(X=X.tolist(), theta0=(draw(st.sampled_from([0.0, 0.5])) * rng.standard_normal(p)).tolist())
+    scale = draw(st.sampled_from([0.1, 1.0, 10.0]))
+    labels = draw(st.sampled_from(["bottom", "top", "random"]))
+    y = {"bottom": U[:, -1], "top": U[:, 0], "random": rng.standard_normal(n)}[labels] * scale
+    inst["y"] = y.tolist()
+    if model != "linear":
+        name = draw(st.sampled_from(["slope-tanh", "leaky-softplus"]))
+        inst["activation"] = {"name": name, "slope": draw(st.sampled_from([0.05, 0.3, 0.9]))}
+    inst["step_fraction"] = draw(st.sampled_from([1.0, 1.0, 0.5, 0.1]))
+    return inst
+
+
+def _register(id_, title, statement, equation, regime, evaluate, spec=SPEC, strategy=instances, hyps=None):
+    register(
+        Check(
+            id=id_, title=title, statement=statement, equation=equation, regime=regime,
+            hypotheses=hyps or {_setup.A1: "J is L-Lipschitz on D", _setup.A2: "Jacobian well conditioned on D", _setup.STEP: "eta <= min(1, alpha^2/(L r0))/(2 beta^2)"},
+            spec=spec, evaluate_validated=evaluate, strategy=strategy,
+        )
+    )
+
+
+_register("oymak19/theorem2.1/rate", "||r_t||^2 <= (1 - eta alpha^2/2)^t ||r_0||^2: bound's exponent over the measured one <= 1",
+          "Theorem 2.1 (2.3): geometric decay of the misfit", "Theorem 2.1, eq. (2.3)", CERTIFIED, _theorem21("rate"))
+_register("oymak19/theorem2.1/potential", "alpha/4 ||theta_t - theta0|| + ||r_t|| <= ||r_0||: (alpha/4) dist / drop <= 1",
+          "Theorem 2.1 (2.4): the potential never increases above its start", "Theorem 2.1, eq. (2.4)", CERTIFIED, _theorem21("potential"))
+_register("oymak19/theorem2.1/path", "sum ||theta_{t+1} - theta_t|| <= 4 ||r_0|| / alpha: partial sums over the bound <= 1",
+          "Theorem 2.1 (2.5): the GD path is short", "Theorem 2.1, eq. (2.5)", CERTIFIED, _theorem21("path"))
+_register("oymak19/theorem2.2", "Theorem 2.1's conclusions under conditions at theta0 only (2 alpha <= sigma(J0), ||J0|| <= beta/2, alpha^2 >= 4 L r0), eta = 1/(2 beta^2)",
+          "Theorem 2.2: conditions at the initial point suffice", "Theorem 2.2, eq. (2.6)", CERTIFIED, _theorem22,
+          hyps={"2 alpha <= sigma_min(J(theta0)) <= ||J(theta0)|| <= beta/2": "at theta0", "alpha^2 >= 4 L ||y - f(theta0)|| (2.6)": "small initial residual", _setup.STEP: "eta <= 1/(2 beta^2)"})
+_register("oymak19/corollary2.3", "||theta_t - theta0|| <= sum ||theta_{s+1} - theta_s|| <= 4 (beta/alpha) ||theta* - theta0||, theta* exact",
+          "Corollary 2.3 (2.7)-(2.8): GD ends near the closest global optimum", "Corollary 2.3, eqs. (2.7), (2.8)", CERTIFIED, _corollary23,
+          spec=Spec(_problems.FIELDS, check=lambda i: _problems.validate(i, ("linear", "glm")), title="linear or GLM problem"),
+          strategy=lambda: instances(models=("linear", "glm")))
+
+STEP_RULE = _problems.Field("step_rule", "str", "theorem2.1 (default) | plain (eta = 1/(2 beta^2))", required=False, default="theorem2.1")
+
+
+def _check_210(inst):
+    _problems.validate(inst, ("linear", "glm", "shallow"))
+    if inst.get("step_rule") not in (None, "theorem2.1", "plain"):
+        from theorems._core import InstanceError
+
+        raise InstanceError("step_rule must be theorem2.1 or plain")
+
+
+_register("oymak19/eq2.10", "alpha ||theta_t - theta0|| + ||r_t|| <= ||r_0|| (supplement's Theorem 9.3): alpha dist / drop <= 1, measured",
+          "(2.10): the improved potential with alpha in place of alpha/4", "eq. (2.10)", MEASURED, _eq210,
+          spec=Spec(_problems.FIELDS + (STEP_RULE,), check=_check_210, title="least-squares problem, GD, step rule"),
+          strategy=lambda: instances().flatmap(lambda i: st.sampled_from(["theorem2.1", "plain"]).map(lambda r: {**i, "step_rule": r})),
+          hyps={"Theorem 9.3's conditions": "in the supplement, not available"})
