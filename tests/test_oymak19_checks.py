@@ -300,3 +300,17 @@ def test_relu_shallow_breaks_assumption_1_when_the_ball_contains_a_kink():
     m = theorems.evaluate("oymak19/theorem2.1/potential", inst)
     assert m.verdict == VACUOUS and any("Assumption 1" in h for h in m.false_hypotheses)
     assert np.isfinite(m.constants["alpha"])  # still measured, with estimated constants
+
+
+def test_alpha_overstated_is_caught_once_past_theorem21s_slack(monkeypatch):
+    """Theorem 2.1's constants are loose by exactly 4 on isotropic data, so a 10% overstatement of
+    alpha is invisible to (2.4) (Corollary 2.3, (2.10), Theorem 2.4 and 4.1 catch such errors);
+    past the slack (alpha x 4.5) the potential check must fail."""
+    correct = ls.Linear.constants
+    monkeypatch.setattr(ls.Linear, "constants", lambda self, *a: dataclasses.replace(correct(self), alpha=1.1 * correct(self).alpha))
+    t21._CACHE.clear()
+    assert theorems.evaluate("oymak19/theorem2.1/potential", isotropic()).verdict == HOLDS
+    monkeypatch.setattr(ls.Linear, "constants", lambda self, *a: dataclasses.replace(correct(self), alpha=4.5 * correct(self).alpha))
+    t21._CACHE.clear()
+    m = theorems.evaluate("oymak19/theorem2.1/potential", isotropic())
+    assert m.verdict == COUNTEREXAMPLE and m.ratio == pytest.approx(4.5 / 4, rel=1e-6)

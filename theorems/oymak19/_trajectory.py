@@ -91,12 +91,15 @@ def sup_ratio(values: np.ndarray, uppers: np.ndarray, resolution: float, certain
     """``(max ratio, tolerance, argmax, skipped)`` over points where the bracket is resolved
     (``upper - value <= resolution * max(1, |value|)``); tolerance = max upper - max value over them.
     ``certain`` marks points where even the favourable end of the bracket violates the inequality
-    (e.g. the residual certainly grew): they count, with ratio inf."""
+    (e.g. the residual certainly grew): then the ratio is the largest value among them (inf where
+    the measure is undefined, e.g. a residual that grew), with no tolerance."""
     with np.errstate(invalid="ignore"):
         ok = np.isfinite(values) & np.isfinite(uppers) & (uppers - values <= resolution * np.maximum(1.0, np.abs(values)))
     if certain is not None and np.any(certain):
-        k = int(np.flatnonzero(certain)[0])
-        return np.inf, 0.0, k, int(values.size - ok.sum() - 1)
+        idx = np.flatnonzero(certain)
+        k = int(idx[np.argmax(np.where(np.isnan(values[idx]), np.inf, values[idx]))])
+        v = float(values[k]) if not np.isnan(values[k]) else np.inf
+        return max(v, 1.0 + resolution), 0.0, k, int(values.size - ok.sum())
     skipped = int(values.size - ok.sum())
     if not ok.any():
         return np.nan, 0.0, None, skipped
