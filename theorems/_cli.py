@@ -13,6 +13,7 @@ import textwrap
 from pathlib import Path
 
 from theorems._core import InstanceError
+from theorems._store import StoreError
 
 EPILOG = """\
 regimes:
@@ -27,6 +28,9 @@ examples:
   python -m theorems eval satpathi21/lemma1/upper --instance inst.json --json
   python -m theorems search satpathi21/lemma1/lower --examples 200 --seed 1
   python -m theorems run --profile ci
+  python -m theorems sweep --profile quick --workers 2       # all checks, into reports/results.sqlite
+  python -m theorems sweep oymak19/theorem4.1 --scheduler tcp://127.0.0.1:8786
+  python -m theorems report --out reports                   # runs the quick sweep first if needed
   python -m theorems figure1 --out reports/satpathi21-figure1.png --compare
 """
 
@@ -68,6 +72,18 @@ def _parser() -> argparse.ArgumentParser:
         help="reproduce Figure 1 of Satpathi & Srikant (PNG + the paper's claims evaluated)",
         add_help=False,
     )
+    w = sub.add_parser("sweep", help="evaluate checks over their sweep instances into the results store (resumable)")
+    w.add_argument("ids", nargs="*", metavar="ID", help="check ids (default: all)")
+    w.add_argument("--profile", choices=["quick", "full"], default="quick", help="quick: minutes on 2 cores (the committed reports); full: 10x")
+    w.add_argument("--store", metavar="PATH", help="SQLite results store (default reports/results.sqlite)")
+    w.add_argument("--workers", type=_positive, metavar="N", help="local worker processes (default: the number of cores)")
+    w.add_argument("--scheduler", metavar="ADDRESS", help="run on an existing Dask distributed cluster, e.g. tcp://host:8786")
+    w.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None, help="progress bar (default: on a TTY only)")
+    rp = sub.add_parser("report", help="write reports/README.md, per-paper pages, results.json and figures from the store")
+    rp.add_argument("--store", metavar="PATH", help="SQLite results store (default reports/results.sqlite)")
+    rp.add_argument("--out", metavar="DIR", default=str(Path(__file__).resolve().parents[1] / "reports"), help="output directory (default reports/)")
+    rp.add_argument("--version", metavar="CODE_VERSION", help="report rows of this code version (default: the current one)")
+    rp.add_argument("--workers", type=_positive, metavar="N", help="workers for the quick sweep run when the store has no rows")
     r = sub.add_parser("run", help="run every check (pytest over the suite) and print the summary table")
     r.add_argument("--profile", choices=["ci", "dev", "thorough"], default="dev")
     r.add_argument("pytest_args", nargs="*", help="extra arguments for pytest (after --)")
@@ -82,11 +98,12 @@ def main(argv: list[str] | None = None) -> int:
 
             return figure1.main(argv[1:])
         args = _parser().parse_args(argv)
-        return {"list": _list, "describe": _describe, "eval": _eval, "search": _search, "run": _run}[args.cmd](args)
+        return {"list": _list, "describe": _describe, "eval": _eval, "search": _search, "run": _run,
+                "sweep": _sweep_cmd, "report": _report_cmd}[args.cmd](args)
     except _UsageError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    except (InstanceError, KeyError, ValueError, json.JSONDecodeError, OSError) as exc:
+    except (InstanceError, KeyError, ValueError, json.JSONDecodeError, OSError, StoreError) as exc:
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
         print(f"error: {msg}".replace("\n", " "), file=sys.stderr)
         return 2
@@ -182,6 +199,63 @@ def _search(args) -> int:
         if "design" in worst_inst:
             print(f"  design: {worst_inst['design']}")
         _print_measurement(worst, False)
+    return 0
+
+
+def _positive(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return v
+
+
+def _scheduler_address(address: str | None) -> str | None:
+    if address is None:
+        return None
+    import re
+
+    if not re.fullmatch(r"(tcp|tls|inproc|ucx)://[^\s:/]+(:\d+)?(/.*)?", address):
+        raise _UsageError(f"python -m theorems sweep: --scheduler must look like tcp://HOST:PORT, got {address!r}")
+    return address
+
+
+def _sweep_cmd(args) -> int:
+    from theorems._registry import get
+    from theorems._sweep import sweep
+
+    for cid in args.ids:
+        get(cid)  # unknown id: KeyError, exit 2
+    res = sweep(args.ids or None, profile=args.profile, store_path=args.store, workers=args.workers,
+                scheduler=_scheduler_address(args.scheduler), progress=args.progress)
+    print(f"sweep {args.profile}: {res.planned} instances, {res.skipped} already stored, {res.written} written, "
+          f"{len(res.errors)} errors, {res.seconds:.1f} s (code version {res.version})")
+    for cid, h, err in res.errors:
+        print(f"error: {cid} instance {h}: {err}", file=sys.stderr)
+    return 1 if res.errors else 0
+
+
+def _report_cmd(args) -> int:
+    from theorems._report import render
+    from theorems._store import Store, code_version
+    from theorems._sweep import sweep
+
+    version = args.version or code_version()
+    with Store(args.store) if args.store else Store() as st:
+        have = st.count(version)
+    if have == 0:
+        if args.version:
+            raise ValueError(f"the store has no results of code version {args.version!r}")
+        print("the store has no results of this code version: running the quick sweep first", file=sys.stderr)
+        res = sweep(None, profile="quick", store_path=args.store, workers=args.workers)
+        if res.errors:
+            for cid, h, err in res.errors:
+                print(f"error: {cid} instance {h}: {err}", file=sys.stderr)
+            return 1
+    out = render(args.store, args.out, version)
+    print(f"report: {out['rows']} results, {len(out['checks'])} checks -> {args.out}/README.md")
     return 0
 
 

@@ -185,7 +185,8 @@ class Check:
     ``evaluate`` takes a validated instance (see :class:`theorems._instances.Spec`) and returns
     a :class:`Measurement`. ``strategy()`` returns a Hypothesis strategy of raw JSON instances.
     ``search``, when given, is a deterministic optimiser ``(seed, budget) -> instance`` that
-    looks for the worst instance beyond what Hypothesis' ``target`` finds.
+    looks for the worst instance beyond what Hypothesis' ``target`` finds. ``sweep`` says how many
+    instances the ``quick`` and ``full`` sweep profiles evaluate.
     """
 
     id: str
@@ -199,6 +200,9 @@ class Check:
     strategy: Callable[[], Any]
     search: Callable[[int, int], dict] | None = None
     notes: str = ""
+    #: instances per sweep profile, drawn deterministically from ``strategy`` (``theorems._sweep``);
+    #: checks whose one evaluation is itself a sweep (seconds) declare fewer
+    sweep: Mapping[str, int] = field(default_factory=lambda: {"quick": 20, "full": 200})
 
     def __post_init__(self) -> None:
         parts = self.id.split("/")

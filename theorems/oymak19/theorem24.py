@@ -244,7 +244,7 @@ def _check_tight(inst: dict) -> None:
 
 register(
     Check(
-        id="oymak19/theorem2.4/tight",
+        id="oymak19/theorem2.4/tight", sweep={"quick": 10, "full": 100},
         title="Theorem 2.4's examples: (2.15) equality along GD with beta, (2.14) equality along GD and validity everywhere with alpha",
         statement="for any 0 < alpha <= beta there are linear regressions attaining (2.14) and (2.15)",
         equation="Theorem 2.4, eqs. (2.14), (2.15)",

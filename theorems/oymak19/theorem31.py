@@ -114,7 +114,7 @@ def _check(inst):
 
 register(
     Check(
-        id="oymak19/theorem3.1",
+        id="oymak19/theorem3.1", sweep={"quick": 8, "full": 80},
         title="SGD: E[||r_t||^2 1_E] <= (1 - eta alpha^2/(2n))^t r0^2 on an event of probability >= 1 - 4/nu; Monte Carlo, 95% DKW bounds",
         statement="Theorem 3.1: SGD converges linearly and stays in B(theta0, nu r0/alpha) with probability >= 1 - 4/nu",
         equation="Theorem 3.1",

@@ -156,7 +156,7 @@ def _figure3c(inst: dict) -> Measurement:
 
 register(
     Check(
-        id="oymak19/theorem4.2",
+        id="oymak19/theorem4.2", sweep={"quick": 8, "full": 80},
         title="low rank: sum_i r_i^2 <= 100 (1 - c2/r^{3/2})^t ||y||^2: measured front constant / 100 (c2 fitted)",
         statement="Theorem 4.2: GD on Burer-Monteiro low-rank regression converges linearly with n <~ d r",
         equation="Theorem 4.2",
@@ -174,7 +174,7 @@ register(
 
 register(
     Check(
-        id="oymak19/figure3c",
+        id="oymak19/figure3c", sweep={"quick": 1, "full": 1},
         title="Figure 3c: normalised misfit vs normalised distance is near-straight (within 0.2 of the chord), distance grows with n",
         statement="Figure 3c: low-rank regression d = 100, r = 4, n in {25, 50, 100, 200}, 200 GD iterations",
         equation="Figure 3c, Sec. 5.2",

@@ -402,7 +402,7 @@ _COMMON_HYPS = {
 
 register(
     Check(
-        id="satpathi21/lemma2",
+        id="satpathi21/lemma2", sweep={"quick": 2, "full": 10},
         title="gradient flow: ||f(t)-Y|| <= exp(-ct/4)||f0-Y||; max_k ||w_k(t)-w_k(0)|| = O(sqrt(dn)/(c sqrt m))||f0-Y||",
         statement="Lemma 2 (Du et al.): residual rate exp(-ct/4) and per-neuron movement O(m^{-1/2}), measured over widths",
         equation="Lemma 2",
@@ -416,7 +416,7 @@ register(
 
 register(
     Check(
-        id="satpathi21/theorem3",
+        id="satpathi21/theorem3", sweep={"quick": 2, "full": 10},
         title="gradient flow: ||w(t)-w*_L|| <= exp(-ct/2)||w(0)-w*_L|| + O(m^{-1/4}): the excess shrinks at least like m^{-1/4}",
         statement="Theorem 3: excess over exp(-ct/2)||w(0)-w*_L|| is O((dn)^2.5 C_y^1.5/(c^2.5 delta^1.5 m^0.25))",
         equation="Theorem 3, eq. (7)",
@@ -430,7 +430,7 @@ register(
 
 register(
     Check(
-        id="satpathi21/theorem4",
+        id="satpathi21/theorem4", sweep={"quick": 3, "full": 20},
         title="GD: ||w(k)-w*_L|| <= (1-c eta/2)^{k/2}||w(0)-w*_L|| + O(m^{-1/8}); w(k) converges",
         statement="Theorem 4: excess O((dn C_y)^1.5/(c^1.5 delta^1.5 m^0.125)), transient (1-c eta/2)^{k/2}, convergence",
         equation="Theorem 4",

@@ -184,7 +184,7 @@ def _figure1(inst: dict) -> Measurement:
 
 register(
     Check(
-        id="satpathi21/figure1",
+        id="satpathi21/figure1", sweep={"quick": 1, "full": 2},
         title="Sec. 6: final ||P0perp(w-w*_L)||^2 and ||w-w*_L||^2 decrease with the width (Figure 1 (a), (b))",
         statement="Figure 1: (a) and (b) decrease with m; (c) ||w-w(0)||^2 shows no clear trend (measured)",
         equation="Sec. 6, Figure 1",

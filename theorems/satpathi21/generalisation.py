@@ -185,7 +185,7 @@ _HYPS = {
 
 register(
     Check(
-        id="satpathi21/lemma5",
+        id="satpathi21/lemma5", sweep={"quick": 1, "full": 5},
         title="E_x (f(x, w(k)) - f_KR(x))^2 <= O(1/sqrt n) + (1 - c eta/2)^k (Y^T H^-1 Y + O(1)): exponent in n",
         statement="Lemma 5: the trained network approaches kernel regression (eq. 8) at rate O(n^{-1/2}) plus a transient",
         equation="Lemma 5, eq. (8)",
@@ -199,7 +199,7 @@ register(
 
 register(
     Check(
-        id="satpathi21/theorem7",
+        id="satpathi21/theorem7", sweep={"quick": 2, "full": 10},
         title="Theorem 7 / Corollary 8: E_x (y - f(x, w(k)))^2 <= C |w_bar|^2 sqrt(d log(1/delta)/n) for y = (x^T beta)^p",
         statement="generalisation error O(n^{-1/2}) with |w_bar|^2 = 1/d_p (Corollary 8), measured exponent in n",
         equation="Theorem 7, Corollary 8",

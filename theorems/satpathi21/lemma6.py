@@ -119,7 +119,7 @@ def pairs(draw):
 
 register(
     Check(
-        id="satpathi21/lemma6",
+        id="satpathi21/lemma6", sweep={"quick": 8, "full": 60},
         title="Lemma 6: sum_k d_k (x^T y)^k with the printed coefficients equals eq. (9) (mpmath, rigorous tail bound)",
         statement="K(x, y) = phi(x)^T phi(y) = sum_k d_k (x^T y)^k = x~^T y~ (pi - arccos(x~^T y~/(d+1)))/(2 pi)",
         equation="Lemma 6, eq. (9)",

@@ -1,0 +1,252 @@
+"""Bound-tightness reports from the results store (``python -m theorems report``).
+
+Writes into ``out`` (default ``reports/``):
+
+- ``README.md``: one table over all checks: id, statement, regime, instances, worst ratio,
+  constants and fitted exponents (95% intervals) at the worst instance, verdict, link;
+- ``<paper>-sweep.md``: per paper, each check's statement, hypotheses, verdict counts, the worst
+  instance (saved as ``worst/<check>.json``, re-run with ``python -m theorems eval``), a histogram
+  of ratios and, for width laws, the fitted slope drawn beside the theorem's; links to the papers'
+  figure reproductions with a sentence on what each figure showed;
+- ``results.json``: the same numbers, machine-readable.
+
+Only rows of one code version are used (the current one by default). The Markdown and JSON depend
+only on those rows, in a fixed order: the same store gives byte-identical files (figures may
+differ in metadata only).
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from theorems._core import ACCEPTABLE, COUNTEREXAMPLE, INCONSISTENT, MEASURED, OUTSIDE, UNRESOLVED, VACUOUS
+from theorems._registry import all_checks, get
+from theorems._store import Store
+
+PAPERS = {
+    "satpathi21": "Satpathi & Srikant 2021",
+    "oymak19": "Oymak & Soltanolkotabi 2019",
+    "e19": "E, Ma, Wang, Wu 2019",
+}
+#: figure reproductions made by the reports' own scripts, with what the paper's figure showed
+FIGURES = {
+    "satpathi21": [("satpathi21-figure1.png", "Figure 1 of the paper: for widths 1000-10000, ||w(k) - w*_L|| and the distance of the "
+                    "perpendicular component shrink at the end of training as the width grows; the third panel shows no trend in m. "
+                    "Regenerate with `python -m theorems figure1 --out reports/satpathi21-figure1.png --compare`."),
+                   ("satpathi21-dynamics-width-laws.png", "Not a figure of the paper: the measured width laws of Theorems 3 and 4 "
+                    "over m = 10^2..10^5 with the theorems' exponents (`python reports/generate_satpathi21_dynamics.py`).")],
+    "oymak19": [("oymak19-figure3c.png", "Figure 3c of the paper: low-rank regression (d = 100, r = 4), normalised misfit "
+                 "against normalised distance is a near-straight line whose length grows with n "
+                 "(`python reports/generate_oymak19.py`).")],
+}
+
+
+def _f(x, fmt=".4g") -> str:
+    if x is None:
+        return "-"
+    if isinstance(x, str):
+        return x
+    x = float(x)
+    return format(x, fmt) if math.isfinite(x) else ("inf" if x > 0 else "-inf" if x < 0 else "nan")
+
+
+def _ratio(m) -> float:
+    r = m.get("ratio")
+    if isinstance(r, str):
+        return {"inf": math.inf, "-inf": -math.inf}.get(r, math.nan)
+    return float(r)
+
+
+def _verdict_word(check, counts: Counter) -> str:
+    if counts.get(COUNTEREXAMPLE):
+        return "violated"
+    if counts.get(INCONSISTENT):
+        return "inconsistent"
+    if counts.get(OUTSIDE):
+        return "measured only: outside envelope"
+    decided = sum(v for k, v in counts.items() if k not in (VACUOUS, UNRESOLVED))
+    if not decided:
+        return "vacuous" if counts.get(VACUOUS) else "unresolved"
+    if check is not None and check.regime == MEASURED:
+        return "measured only"
+    return "holds" if counts.get("holds") else "consistent"
+
+
+def _exponents(constants: dict) -> list[str]:
+    out = []
+    for k in sorted(constants):
+        if k.endswith("exponent") and (k + "_ci_lo") in constants:
+            out.append(f"{k} {_f(constants[k], '.3g')} [{_f(constants[k + '_ci_lo'], '.3g')}, {_f(constants[k + '_ci_hi'], '.3g')}]")
+    return out
+
+
+def _constants_text(constants: dict, limit: int = 4) -> str:
+    ex = _exponents(constants)
+    skip = {k for k in constants if "exponent" in k}
+    rest = [f"{k} = {_f(v)}" for k, v in sorted(constants.items()) if k not in skip][: max(0, limit - len(ex))]
+    return "; ".join(ex + rest) or "-"
+
+
+def summarise(rows: list[dict]) -> list[dict]:
+    by = defaultdict(list)
+    for r in rows:
+        by[r["check"]].append(r)
+    order = {c.id: i for i, c in enumerate(all_checks())}
+    out = []
+    for cid in sorted(by, key=lambda c: (order.get(c, 10**6), c)):
+        rs = by[cid]
+        try:
+            chk = get(cid)
+        except KeyError:
+            chk = None
+        counts = Counter(r["measurement"]["verdict"] for r in rs)
+        decided = [r for r in rs if r["measurement"]["verdict"] not in (VACUOUS, UNRESOLVED)]
+        worst = None
+        if decided:
+            worst = max(decided, key=lambda r: (_ratio(r["measurement"]) if not math.isnan(_ratio(r["measurement"])) else -math.inf, r["instance_hash"]))
+            # ties: the largest ratio, then the largest hash (a fixed, order-free choice)
+        regimes = Counter(r["measurement"]["regime"] for r in rs)
+        out.append({
+            "check": cid,
+            "paper": cid.split("/")[0],
+            "title": chk.title if chk else "(no longer registered)",
+            "statement": chk.statement if chk else "",
+            "equation": chk.equation if chk else "",
+            "regime": chk.regime if chk else "",
+            "regimes": dict(sorted(regimes.items())),
+            "instances": len(rs),
+            "verdicts": dict(sorted(counts.items())),
+            "verdict": _verdict_word(chk, counts),
+            "worst_ratio": None if worst is None else worst["measurement"]["ratio"],
+            "worst_tolerance": None if worst is None else worst["measurement"]["tolerance"],
+            "worst_instance_hash": None if worst is None else worst["instance_hash"],
+            "worst_instance": None if worst is None else worst["instance"],
+            "constants_at_worst": {} if worst is None else worst["measurement"]["constants"],
+            "details_at_worst": {} if worst is None else worst["measurement"]["details"],
+            "ratios": [_ratio(r["measurement"]) for r in decided],
+        })
+    return out
+
+
+def render(store_path=None, out_dir="reports", version: str | None = None) -> dict:
+    """Write the report files for ``version`` (default: the current code version); returns the summary."""
+    from theorems._store import code_version
+
+    out = Path(out_dir)
+    with Store(store_path) if store_path else Store() as store:
+        version = version or code_version()
+        rows = list(store.rows(version=version))
+    summary = summarise(rows)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "worst").mkdir(exist_ok=True)
+    for s in summary:
+        if s["worst_instance"] is not None:
+            (out / "worst" / (s["check"].replace("/", "__") + ".json")).write_text(json.dumps(s["worst_instance"], sort_keys=True, indent=1) + "\n")
+    papers = sorted({s["paper"] for s in summary}, key=lambda p: list(PAPERS).index(p) if p in PAPERS else 99)
+    (out / "README.md").write_text(_index(summary, version, len(rows), papers))
+    for p in papers:
+        ps = [s for s in summary if s["paper"] == p]
+        (out / f"{p}-sweep.md").write_text(_page(p, ps, version))
+        _figures(p, ps, out)
+    result = {"code_version": version, "rows": len(rows),
+              "checks": [{k: v for k, v in s.items() if k not in ("ratios", "details_at_worst")} for s in summary],
+              "results": [{"check": r["check"], "instance_hash": r["instance_hash"], "ratio": r["measurement"]["ratio"],
+                           "tolerance": r["measurement"]["tolerance"], "regime": r["measurement"]["regime"], "verdict": r["measurement"]["verdict"]}
+                          for r in rows]}
+    (out / "results.json").write_text(json.dumps(result, sort_keys=True, indent=1, allow_nan=True) + "\n")
+    return result
+
+
+def _index(summary, version, nrows, papers) -> str:
+    L = ["# Bound-tightness report", "",
+         f"Generated by `python -m theorems report` from {nrows} results of code version `{version}` "
+         "(the `quick` sweep profile unless stated). Per check: how many instances were evaluated, the worst ratio "
+         "(ratio <= 1: the inequality holds / is consistent / is inside the recorded envelope), the constants and "
+         "fitted exponents (95% intervals) at the worst instance, and the verdict. `measured` checks prove nothing: "
+         "the theorem's own regime was not reached.", "",
+         "| check | statement | regime | instances | worst ratio | constants / exponents at the worst instance | verdict | page |",
+         "|---|---|---|---|---|---|---|---|"]
+    for s in summary:
+        anchor = s["check"].replace("/", "").replace(".", "")
+        L.append(f"| `{s['check']}` | {s['statement']} | {s['regime']} | {s['instances']} | {_f(s['worst_ratio'])} | "
+                 f"{_constants_text(s['constants_at_worst'])} | {s['verdict']} | [{s['paper']}]({s['paper']}-sweep.md#{anchor}) |")
+    L += ["", "Pages: " + " · ".join(f"[{PAPERS.get(p, p)}]({p}-sweep.md)" for p in papers), ""]
+    return "\n".join(L) + "\n"
+
+
+def _page(paper, ps, version) -> str:
+    L = [f"# {PAPERS.get(paper, paper)}: sweep results", "", f"Code version `{version}`. Ratio histograms: "
+         f"![ratios]({paper}-ratios.png)", ""]
+    for s in ps:
+        L += [f"## {s['check']}", "", f"{s['title']}", "", f"- statement: {s['statement']} ({s['equation']})",
+              f"- regime: {s['regime']}; instances: {s['instances']}; verdicts: " + ", ".join(f"{k} {v}" for k, v in s["verdicts"].items()),
+              f"- verdict: **{s['verdict']}**; worst ratio {_f(s['worst_ratio'])} (tolerance {_f(s['worst_tolerance'], '.2g')})"]
+        if s["worst_instance"] is not None:
+            name = s["check"].replace("/", "__") + ".json"
+            L.append(f"- worst instance: [`worst/{name}`](worst/{name}); re-run with "
+                     f"`python -m theorems eval {s['check']} --instance reports/worst/{name}`")
+            L.append("- constants there: " + _constants_text(s["constants_at_worst"], limit=12))
+        if _width_law(s):
+            L.append(f"- width law at the worst instance: ![width law]({_png_name(s['check'])})")
+        L.append("")
+    for png, text in FIGURES.get(paper, []):
+        L += [f"### {png}", "", text, "", f"![{png}]({png})", ""]
+    return "\n".join(L) + "\n"
+
+
+def _png_name(cid: str) -> str:
+    return cid.replace("/", "-") + "-width-law.png"
+
+
+def _width_law(s):
+    d = s["details_at_worst"]
+    return isinstance(d, dict) and isinstance(d.get("excess_q90_by_width"), dict) and isinstance(d.get("fit"), dict)
+
+
+def _figures(paper, ps, out: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    meta = {"Software": None}
+    shown = [s for s in ps if s["ratios"]]
+    if shown:
+        cols = 3
+        rows = math.ceil(len(shown) / cols)
+        fig, axes = plt.subplots(rows, cols, figsize=(4 * cols, 2.6 * rows), squeeze=False)
+        for ax, s in zip(axes.ravel(), shown):
+            r = [x for x in s["ratios"] if math.isfinite(x) and x > 0]
+            if r:
+                ax.hist([math.log10(x) for x in r], bins=20, color="tab:blue")
+            ax.axvline(0.0, color="tab:red", lw=1)
+            ax.set_title(s["check"], fontsize=8)
+            ax.set_xlabel("log10 ratio (red: 1)", fontsize=7)
+        for ax in axes.ravel()[len(shown):]:
+            ax.axis("off")
+        fig.tight_layout()
+        fig.savefig(out / f"{paper}-ratios.png", dpi=90, metadata=meta)
+        plt.close(fig)
+    for s in ps:
+        if not _width_law(s):
+            continue
+        d = s["details_at_worst"]
+        pts = sorted((float(w), float(e)) for w, e in d["excess_q90_by_width"].items() if isinstance(e, (int, float)) and e > 0)
+        if len(pts) < 2:
+            continue
+        ws, es = zip(*pts)
+        slope, claimed = d["fit"].get("slope"), s["constants_at_worst"].get("claimed_exponent")
+        fig, ax = plt.subplots(figsize=(4.5, 3.2))
+        ax.loglog(ws, es, "o", label="excess, 0.9 quantile over seeds")
+        if isinstance(slope, (int, float)):
+            ax.loglog(ws, [es[0] * (w / ws[0]) ** slope for w in ws], "-", label=f"fitted slope {slope:.2f}")
+        if isinstance(claimed, (int, float)):
+            ax.loglog(ws, [es[0] * (w / ws[0]) ** claimed for w in ws], "--", label=f"theorem's slope {claimed:.3g}")
+        ax.set_xlabel("width m")
+        ax.set_title(s["check"], fontsize=9)
+        ax.legend(fontsize=7)
+        fig.tight_layout()
+        fig.savefig(out / _png_name(s["check"]), dpi=90, metadata=meta)
+        plt.close(fig)

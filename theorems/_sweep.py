@@ -1,0 +1,165 @@
+"""Sweeps: evaluate checks over many instances and write every result to the store.
+
+The instances of a check for a profile (``quick``: the committed reports, minutes on 2 cores;
+``full``) are drawn from its Hypothesis strategy with a fixed seed (generation only, no
+shrinking, no database), invalid ones dropped, duplicates removed: the same command always gives
+the same instances. Instances already in the store for this code version are skipped, so a
+killed sweep resumes where it stopped; only this (driver) process writes to the store, one
+transaction per result, in completion order (the store's key makes the order irrelevant).
+
+Execution: a local pool of ``workers`` processes (each limited to ``cores // workers`` BLAS/torch
+threads), or an existing Dask distributed cluster (``scheduler="tcp://host:port"``). A tqdm
+progress bar (counts, ETA, worst ratio so far) is shown on a TTY only.
+"""
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import seed as hseed
+
+from theorems._core import InstanceError, UNRESOLVED, VACUOUS
+from theorems._core import _jsonable
+from theorems._registry import all_checks, get
+from theorems._store import Store, code_version, instance_hash
+
+PROFILES = ("quick", "full")
+SEED = 20260101
+
+
+def instances(check, profile: str) -> list[dict]:
+    """The deterministic instance list of ``check`` for ``profile``."""
+    if profile not in PROFILES:
+        raise ValueError(f"profile must be one of {', '.join(PROFILES)}, got {profile!r}")
+    n = int(check.sweep.get(profile, 0))
+    drawn: list = []
+
+    @settings(max_examples=n, database=None, deadline=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+    @hseed(SEED)
+    @given(check.strategy())
+    def collect(inst):
+        drawn.append(inst)
+
+    if n > 0:
+        collect()
+    out, seen = [], set()
+    for inst in drawn:
+        inst = _jsonable(inst)
+        try:
+            check.spec.validate(inst)
+        except InstanceError:
+            continue
+        h = instance_hash(inst)
+        if h not in seen:
+            seen.add(h)
+            out.append(inst)
+    return out
+
+
+def _init_worker(threads: int) -> None:
+    os.environ["OMP_NUM_THREADS"] = str(threads)
+    try:
+        import torch
+
+        torch.set_num_threads(threads)
+    except Exception:  # noqa: BLE001  (torch is optional for most checks)
+        pass
+
+
+def evaluate_task(check_id: str, instance: dict) -> tuple[dict | None, str | None, float, float]:
+    """Run in a worker: ``(measurement json, error, started, finished)``."""
+    import theorems  # noqa: F401  (registers the checks in a fresh worker)
+
+    started = time.time()
+    try:
+        m = get(check_id).evaluate(instance).to_json()
+        return m, None, started, time.time()
+    except Exception as exc:  # noqa: BLE001  (reported by the driver, never stored)
+        return None, f"{type(exc).__name__}: {exc}", started, time.time()
+
+
+@dataclass
+class SweepResult:
+    version: str
+    planned: int = 0
+    skipped: int = 0  # already in the store
+    written: int = 0
+    errors: list = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def sweep(check_ids: list[str] | None = None, *, profile: str = "quick", store_path=None, workers: int | None = None,
+          scheduler: str | None = None, progress: bool | None = None) -> SweepResult:
+    checks = [get(c) for c in check_ids] if check_ids else all_checks()
+    version = code_version()
+    res = SweepResult(version)
+    t0 = time.time()
+    with Store(store_path) if store_path else Store() as store:
+        todo = []
+        for chk in checks:
+            done = store.done(chk.id, version)
+            for inst in instances(chk, profile):
+                res.planned += 1
+                if instance_hash(inst) in done:
+                    res.skipped += 1
+                else:
+                    todo.append((chk.id, inst))
+        # checks with few (expensive) instances first, so that the pool is not left waiting on one
+        todo.sort(key=lambda t: get(t[0]).sweep.get(profile, 0))
+        bar = _bar(len(todo), progress)
+        worst = -math.inf
+
+        def record(cid, inst, out):
+            nonlocal worst
+            m, err, started, finished = out
+            if err is not None:
+                res.errors.append((cid, instance_hash(inst)[:12], err))
+            else:
+                seed = inst.get("seed") if isinstance(inst.get("seed"), int) else None
+                res.written += store.add(check_id=cid, instance=inst, version=version, measurement=m, seed=seed, started=started, finished=finished)
+                r = m.get("ratio")
+                if m["verdict"] not in (VACUOUS, UNRESOLVED) and isinstance(r, (int, float)) and r > worst:
+                    worst = r
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix_str(f"worst ratio {worst:.4g}" if math.isfinite(worst) else "")
+
+        if scheduler:
+            _run_dask(scheduler, todo, record)
+        elif todo:
+            workers = workers or os.cpu_count() or 1
+            threads = max(1, (os.cpu_count() or 1) // workers)
+            with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(threads,)) as pool:
+                futs = {pool.submit(evaluate_task, cid, inst): (cid, inst) for cid, inst in todo}
+                for fut in as_completed(futs):
+                    record(*futs[fut], fut.result())
+        if bar is not None:
+            bar.close()
+    res.seconds = time.time() - t0
+    return res
+
+
+def _run_dask(address: str, todo, record) -> None:
+    from distributed import Client
+    from distributed import as_completed as dask_completed
+
+    with Client(address, timeout="20s") as client:
+        futs = client.map(evaluate_task, [c for c, _ in todo], [i for _, i in todo], pure=False)
+        where = {f.key: t for f, t in zip(futs, todo)}
+        for fut in dask_completed(futs):
+            record(*where[fut.key], fut.result())
+
+
+def _bar(total: int, progress: bool | None):
+    if progress is None:
+        progress = sys.stderr.isatty()
+    if not progress or total == 0:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="row", file=sys.stderr, dynamic_ncols=True)
