@@ -82,10 +82,15 @@ def _exponents(constants: dict) -> list[str]:
     return out
 
 
+#: constant names that say the most about tightness come first in the tables
+_PRIORITY = ("effective", "constant", "C_", "c2", "speedup", "sup_", "deviation", "max_")
+
+
 def _constants_text(constants: dict, limit: int = 4) -> str:
     ex = _exponents(constants)
     skip = {k for k in constants if "exponent" in k}
-    rest = [f"{k} = {_f(v)}" for k, v in sorted(constants.items()) if k not in skip][: max(0, limit - len(ex))]
+    keys = sorted((k for k in constants if k not in skip), key=lambda k: (not any(p in k for p in _PRIORITY), k))
+    rest = [f"{k} = {_f(constants[k])}" for k in keys][: max(0, limit - len(ex))]
     return "; ".join(ex + rest) or "-"
 
 
