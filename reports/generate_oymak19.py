@@ -154,7 +154,8 @@ def markdown(res):
           "pinned GLM started in the activation's tail, where `phi' = gamma`, with labels along the bottom singular direction).",
           "- **Theorem 4.3 as printed**: its rate has no 1/2 (twice Theorem 2.1's exponent) and its step cap an extra "
           f"Gamma; Theorem 2.1 does not imply it, but no instance found violates it: the worst ratio is {_f(ratio['oymak19/theorem4.3'])}, "
-          "a factor 2 to spare (the true contraction of ||r||^2 is about (1 - eta gamma^2 sigma^2)^2).",
+          "still short of 1; the check's Nelder-Mead optimiser on one-neuron nets reaches 0.81 "
+          "(`python -m theorems search oymak19/theorem4.3 --budget 30`, about 8 minutes).",
           "- **Theorem 3.1**: as read, `P(E) >= 1 - 4/nu` is not positive for `3 <= nu <= 4` (the statement is then empty); "
           f"for nu > 4 the lower confidence bound of the lower partial expectation stays below the bound (worst ratio {_f(ratio['oymak19/theorem3.1'])}).",
           "- **Theorem 4.2**: measured constants only (see the row); `c1` must be small at r = 1 "

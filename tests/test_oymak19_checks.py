@@ -314,3 +314,11 @@ def test_alpha_overstated_is_caught_once_past_theorem21s_slack(monkeypatch):
     t21._CACHE.clear()
     m = theorems.evaluate("oymak19/theorem2.1/potential", isotropic())
     assert m.verdict == COUNTEREXAMPLE and m.ratio == pytest.approx(4.5 / 4, rel=1e-6)
+
+
+def test_theorem43_optimiser_returns_an_admissible_worse_instance():
+    import theorems.oymak19.theorem43 as t43
+
+    found = t43.search(seed=1, budget=1)
+    m = theorems.evaluate("oymak19/theorem4.3", found["instance"])
+    assert m.verdict == HOLDS and m.ratio == pytest.approx(found["worst_ratio"]) and found["worst_ratio"] > 0.3

@@ -88,13 +88,17 @@ def gd(prob, theta0, y, *, eta: float, steps: int, beta: float, L: float) -> Bra
 
 
 def sup_ratio(values: np.ndarray, uppers: np.ndarray, resolution: float, certain=None) -> tuple[float, float, int | None, int]:
-    """``(max ratio, tolerance, argmax, skipped)`` over points where the bracket is resolved
-    (``upper - value <= resolution * max(1, |value|)``); tolerance = max upper - max value over them.
+    """``(max ratio, tolerance, argmax, skipped)`` over points where the bracket decides
+    (``upper - value <= resolution * max(1, |value|)``, or ``upper < 1``: certainly holds there);
+    The reported ratio is the max over the narrow brackets (tolerance: their largest upper end
+    minus it), or, when every bracket is wide but below 1, the largest upper end (tolerance 0).
     ``certain`` marks points where even the favourable end of the bracket violates the inequality
     (e.g. the residual certainly grew): then the ratio is the largest value among them (inf where
     the measure is undefined, e.g. a residual that grew), with no tolerance."""
     with np.errstate(invalid="ignore"):
-        ok = np.isfinite(values) & np.isfinite(uppers) & (uppers - values <= resolution * np.maximum(1.0, np.abs(values)))
+        narrow = uppers - values <= resolution * np.maximum(1.0, np.abs(values))
+        # a wide bracket still decides a point whose worst end is below 1 (it certainly holds there)
+        ok = np.isfinite(values) & np.isfinite(uppers) & (narrow | (uppers < 1.0))
     if certain is not None and np.any(certain):
         idx = np.flatnonzero(certain)
         k = int(idx[np.argmax(np.where(np.isnan(values[idx]), np.inf, values[idx]))])
@@ -104,5 +108,9 @@ def sup_ratio(values: np.ndarray, uppers: np.ndarray, resolution: float, certain
     if not ok.any():
         return np.nan, 0.0, None, skipped
     idx = np.flatnonzero(ok)
-    k = int(idx[np.argmax(values[idx])])
-    return float(values[k]), float(max(uppers[idx].max() - values[k], 0.0)), k, skipped
+    tight = idx[narrow[idx]]
+    if tight.size:  # the reported sup comes from accurately known points; wide ones certainly hold
+        k = int(tight[np.argmax(values[tight])])
+        return float(values[k]), float(max(uppers[tight].max() - values[k], 0.0)), k, skipped
+    k = int(idx[np.argmax(uppers[idx])])  # only wide brackets, all below 1: report the worst end
+    return float(uppers[k]), 0.0, k, skipped
