@@ -17,6 +17,7 @@ from theorems._core import InstanceError
 _KINDS = {
     "matrix": {"type": "array", "items": {"type": "array", "items": {"type": "number"}}},
     "vector": {"type": "array", "items": {"type": "number"}},
+    "array3": {"type": "array", "items": {"type": "array", "items": {"type": "array", "items": {"type": "number"}}}},
     "int": {"type": "integer"},
     "float": {"type": "number"},
     "str": {"type": "string"},
@@ -27,7 +28,7 @@ _KINDS = {
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str  # matrix | vector | int | float | str | object (a JSON object, kept as a dict)
+    kind: str  # matrix | vector | array3 | int | float | str | object (a JSON object, kept as a dict)
     description: str
     required: bool = True
     default: Any = None
@@ -46,14 +47,15 @@ class Field:
 
     def convert(self, value: Any) -> Any:
         name = self.name
-        if self.kind in ("matrix", "vector"):
-            ndim = 2 if self.kind == "matrix" else 1
+        if self.kind in ("matrix", "vector", "array3"):
+            ndim = {"matrix": 2, "vector": 1, "array3": 3}[self.kind]
             try:
                 arr = np.asarray(value, dtype=np.float64)
             except (TypeError, ValueError):
                 raise InstanceError(f"field {name!r} must be a {self.kind} of numbers") from None
             if arr.ndim != ndim:
-                raise InstanceError(f"field {name!r} must be a {self.kind}, got an array of shape {arr.shape}")
+                what = "3-d array" if self.kind == "array3" else self.kind
+                raise InstanceError(f"field {name!r} must be a {what}, got an array of shape {arr.shape}")
             if not np.all(np.isfinite(arr)):
                 raise InstanceError(f"field {name!r} has a non-finite entry")
             return arr

@@ -9,6 +9,7 @@ from theorems._core import Check
 PAPER_MODULES = {
     "satpathi21": "theorems.satpathi21",
     "oymak19": "theorems.oymak19",
+    "e19": "theorems.e19",
 }
 
 _CHECKS: dict[str, Check] = {}

@@ -1,0 +1,65 @@
+"""Instance fields of the E–Ma–Wang–Wu checks: the whole parameter set, so that any worst case
+re-runs with ``python -m theorems eval``.
+
+``activation`` (relu | tanh), ``L`` (depth: L - 1 blocks), ``c`` (neighbourhood radius c/L),
+``x`` (a point of the sphere S^{d-1}), ``B0`` ((L-1) x m x d, the initial B of every block),
+and the perturbed ``a``, ``r`` ((L-1) x m), ``B`` ((L-1) x m x d), ``C`` ((L-1) x d x m); a
+missing perturbation means its initial value (``a0 = r0 = C0 = 0``, ``B = B0``).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+import models.skip_resnet as sr
+from theorems._core import InstanceError
+from theorems._instances import Field
+
+FIELDS = (
+    Field("activation", "str", "relu | tanh"),
+    Field("L", "int", "depth L (the network has L - 1 blocks)", minimum=2, maximum=100_000),
+    Field("c", "float", "radius c of I_c(Theta0): every block within c/L of its initial value", minimum=0),
+    Field("x", "vector", "input, a point of the unit sphere S^{d-1}"),
+    Field("B0", "array3", "initial B of every block, (L-1) x m x d, rows of norm 1/sqrt(m)"),
+    Field("a", "matrix", "a of every block, (L-1) x m (default a0 = 0)", required=False),
+    Field("r", "matrix", "r of every block, (L-1) x m (default r0 = 0)", required=False),
+    Field("B", "array3", "B of every block, (L-1) x m x d (default B0)", required=False),
+    Field("C", "array3", "C of every block, (L-1) x d x m (default C0 = 0)", required=False),
+)
+
+#: relative tolerance on "x is on the sphere" and "rows of B0 have norm 1/sqrt(m)"
+SHAPE_RTOL = 1e-9
+
+
+def validate(inst: dict) -> None:
+    if inst["activation"] not in sr.ACTIVATIONS:
+        raise InstanceError(f"activation must be relu or tanh, got {inst['activation']!r}")
+    B0 = inst["B0"]
+    if B0.shape[0] != inst["L"] - 1:
+        raise InstanceError(f"B0 must have L - 1 = {inst['L'] - 1} blocks (depth L has L - 1 blocks), got {B0.shape[0]}")
+    m, d = B0.shape[1], B0.shape[2]
+    if inst["x"].shape != (d,):
+        raise InstanceError(f"x must have length d = {d}")
+    if abs(np.linalg.norm(inst["x"]) - 1) > SHAPE_RTOL:
+        raise InstanceError("x must lie on the unit sphere (||x|| = 1)")
+    rows = np.linalg.norm(B0, axis=2) * np.sqrt(m)
+    if np.abs(rows - 1).max() > SHAPE_RTOL:
+        raise InstanceError("rows of B0 must have norm 1/sqrt(m) (initialisation (2.5))")
+    try:
+        params(inst)
+    except ValueError as exc:
+        raise InstanceError(str(exc)) from None
+
+
+def params(inst: dict) -> tuple[sr.Params, sr.Params]:
+    """``(Theta, Theta0)``."""
+    p0 = sr.Params.of(inst["B0"])
+    B = inst.get("B")
+    p = sr.Params.of(inst["B0"] if B is None else B, inst.get("r"), inst.get("a"), inst.get("C"))
+    return p, p0
+
+
+def to_instance(act: str, c: float, x, p: sr.Params, p0: sr.Params) -> dict:
+    """The JSON instance of a parameter set."""
+    return {"activation": act, "L": p.depth, "c": float(c), "x": np.asarray(x, dtype=float).tolist(),
+            "B0": p0.B.detach().numpy().tolist(), "a": p.a.detach().numpy().tolist(), "r": p.r.detach().numpy().tolist(),
+            "B": p.B.detach().numpy().tolist(), "C": p.C.detach().numpy().tolist()}

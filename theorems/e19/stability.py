@@ -1,0 +1,233 @@
+"""Propositions 4.1 and 4.2 of E, Ma, Wang, Wu (2019): forward and backward stability on
+``I_c(Theta0)``, sup statements over the neighbourhood and over x on the sphere.
+
+Each check evaluates one parameter set (the whole set is the instance: :mod:`theorems.e19._params`)
+and one x; the sup is searched by the strategy (structured starts: the alignment ``a(l) = r(l)`` on
+active neurons that makes ``alpha`` grow, random points on the boundary of every block's ball,
+interior points) and by :func:`search` (projected gradient ascent in torch from many starts).
+
+- ``e19/proposition4.1/{y,z,g}``: ``max_l |y(l) - y0(l)| <= 4c``, ``max_l ||z(l) - z0(l)|| <= 4c/L``,
+  ``max_l ||g(l) - g0(l)|| <= 6c^2/L`` when ``L >= 4c^2`` (4.2);
+- ``e19/proposition4.2/{alpha,beta,gamma}``: ``|alpha(l) - 1| <= 5c/L``, ``||beta(l)|| <= 4c/L``,
+  ``||gamma(l)|| <= 3c/L`` when ``L >= 6c^2`` (4.4).
+
+**Erratum (alpha).** The proof derives ``alpha(l) <= (1 + 2.25 eps_c^2)^L <= 1 + 5 c eps_c = 1 + 5c^2/L``
+and ``alpha(l) >= 1 - 3c^2/L``; the statement prints ``5c/L``. The statement is false for c > ~4.6:
+with ``a(l) = r(l) = (c/L) u`` on active neurons, ``alpha(l) = alpha(l+1)(1 + c^2/L^2)``, so
+``alpha(1) - 1 = (1 + c^2/L^2)^(L-1) - 1 ~ e^{c^2/L} - 1``, which at ``L = 6c^2`` is ~0.18 > 5/(6c).
+``e19/proposition4.2/alpha`` checks the printed bound (its counterexample is a strict-xfail test);
+``e19/proposition4.2/alpha-proof`` checks what the proof supports: ``alpha - 1 <= 5c^2/L`` and
+``1 - alpha <= 3c^2/L``.
+
+Certified: the bounds are deterministic for the given Theta and x. Tolerance: a forward/backward
+pass of L - 1 blocks, each adding at most ``(d + m + 2) eps`` relative error to quantities bounded
+by ``1 + |y| + ||z||``: ``4 L (d + m + 4) eps (1 + lhs) / rhs``.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+from hypothesis import strategies as st
+
+import models.skip_resnet as sr
+from theorems._core import CERTIFIED, HYP_CERTIFIED, HYP_FALSE, Check, Measurement, regime_of
+from theorems._instances import Spec
+from theorems._registry import register
+from theorems._tolerance import EPS
+from theorems.e19 import _params
+
+#: part -> (quantity, bound(c, L), depth condition k in L >= k c^2, what)
+PARTS = {
+    "proposition4.1/y": ("y", lambda c, L: 4 * c, 4, "max_l |y(l) - y0(l)| <= 4c"),
+    "proposition4.1/z": ("z", lambda c, L: 4 * c / L, 4, "max_l ||z(l) - z0(l)|| <= 4c/L"),
+    "proposition4.1/g": ("g", lambda c, L: 6 * c**2 / L, 4, "max_l ||g(l) - g0(l)|| <= 6c^2/L"),
+    "proposition4.2/alpha": ("alpha", lambda c, L: 5 * c / L, 6, "max_l |alpha(l) - 1| <= 5c/L (as printed)"),
+    "proposition4.2/beta": ("beta", lambda c, L: 4 * c / L, 6, "max_l ||beta(l)|| <= 4c/L"),
+    "proposition4.2/gamma": ("gamma", lambda c, L: 3 * c / L, 6, "max_l ||gamma(l)|| <= 3c/L"),
+}
+
+
+def quantities(p: sr.Params, p0: sr.Params, x, act: str) -> dict:
+    """Torch scalars (differentiable in p and x) of every quantity the propositions bound."""
+    X = x[None, :]
+    y, z, pre = sr.forward(p, X, act)
+    y0, z0, pre0 = sr.forward(p0, X, act)
+    alpha, beta, gamma = sr.backprop(p, X, act)
+    g, g0 = sr.sigma(act, pre), sr.sigma(act, pre0)
+    return {
+        "y": (y - y0).abs().max(),
+        "z": torch.linalg.vector_norm(z - z0, dim=2).max(),
+        "g": torch.linalg.vector_norm(g - g0, dim=2).max(),
+        "alpha": (alpha - 1).abs().max(),
+        "alpha_up": (alpha - 1).max(),
+        "alpha_down": (1 - alpha).max(),
+        "beta": torch.linalg.vector_norm(beta, dim=2).max(),
+        "gamma": torch.linalg.vector_norm(gamma, dim=2).max(),
+    }
+
+
+def _ratio(part: str, q: dict, c: float, L: int):
+    if part == "proposition4.2/alpha-proof":
+        return torch.maximum(q["alpha_up"] / (5 * c**2 / L), q["alpha_down"] / (3 * c**2 / L))
+    key, bound, _, _ = PARTS[part]
+    return q[key] / bound(c, L)
+
+
+def _hypotheses(part: str, inst: dict, p, p0) -> dict:
+    c, L = inst["c"], inst["L"]
+    k = 4 if part.startswith("proposition4.1") else 6
+    return {
+        f"L >= {k} c^2": HYP_CERTIFIED if L >= k * c**2 else HYP_FALSE,
+        "c >= 1 and c/L <= 1 (standing assumption of Sec. 4)": HYP_CERTIFIED if c >= 1 and c <= L else HYP_FALSE,
+        "Theta in I_c(Theta0)": HYP_CERTIFIED if sr.in_neighbourhood(p, p0, c) else HYP_FALSE,
+    }
+
+
+def _evaluator(part: str):
+    def evaluate(inst: dict) -> Measurement:
+        p, p0 = _params.params(inst)
+        c, L = inst["c"], inst["L"]
+        x = torch.as_tensor(inst["x"], dtype=torch.float64)
+        with torch.no_grad():
+            q = {k: float(v) for k, v in quantities(p, p0, x, inst["activation"]).items()}
+        ratio = float(_ratio(part, {k: torch.tensor(v, dtype=torch.float64) for k, v in q.items()}, c, L))
+        d, m = p.dim, p.width
+        tol = 4 * L * (d + m + 4) * EPS * (1 + q["y"] + 1 + q["z"] + ratio)
+        hyps = _hypotheses(part, inst, p, p0)
+        dev = {k: float(v.max()) * L / c if c > 0 else math.inf for k, v in sr.deviation_norms(p, p0).items()}
+        return Measurement(
+            check=f"e19/{part}",
+            lhs=ratio,
+            rhs=1.0,
+            ratio=ratio,
+            regime=regime_of(CERTIFIED, hyps),
+            hypotheses=hyps,
+            constants={**{k: v for k, v in q.items()}, "L_over_c2": L / c**2 if c > 0 else math.inf},
+            details={"block_deviation_over_radius": dev, "blocks": p.blocks, "m": m, "d": d},
+            tolerance=tol,
+        )
+
+    return evaluate
+
+
+# ------------------------------------------------------------------------ starts and strategies
+
+
+def start(act: str, d: int, m: int, L: int, c: float, seed: int, kind: str) -> dict:
+    """A parameter set in ``I_c(Theta0)``: ``aligned`` (``a(l) = r(l) = (c/L) u``, u the unit vector
+    on neurons active at x: alpha grows by ``1 + c^2/L^2`` per block), ``boundary`` (every block
+    at distance exactly c/L in a random direction) or ``interior`` (a random fraction of it)."""
+    rng = np.random.default_rng(seed)
+    p0 = sr.init(d, m, L, seed=seed)
+    x = rng.standard_normal(d)
+    x /= np.linalg.norm(x)
+    eps = c / L
+    B0 = p0.B.numpy()
+
+    def on_sphere(shape):
+        v = rng.standard_normal(shape)
+        axes = tuple(range(1, v.ndim))
+        return v / np.sqrt((v**2).sum(axis=axes, keepdims=True))
+
+    if kind == "aligned":
+        pre0 = np.einsum("kmd,d->km", B0, x)
+        act_mask = (pre0 > 0) if act == "relu" else np.ones_like(pre0, dtype=bool)
+        u = np.where(act_mask, 1.0, 0.0)
+        u /= np.maximum(np.linalg.norm(u, axis=1, keepdims=True), 1e-300)
+        a = r = eps * u
+        B, C = B0, np.zeros((L - 1, d, m))
+    else:
+        s = 1.0 if kind == "boundary" else rng.uniform(0, 1)
+        a, r = s * eps * on_sphere((L - 1, m)), s * eps * on_sphere((L - 1, m))
+        B, C = B0 + s * eps * on_sphere((L - 1, m, d)), s * eps * on_sphere((L - 1, d, m))
+    p = sr.Params.of(B, r, a, C)
+    return _params.to_instance(act, c, x, p, p0)
+
+
+def strategy(k: int):
+    """(d, m, L, c) with ``L >= k c^2``: c from 1 to 10, depths from the minimum to 10x it (capped
+    at 1200 blocks for speed), ReLU and tanh, the three kinds of start."""
+    def build(act, d, m, c, mult, seed, kind):
+        L = min(max(2, math.ceil(k * c**2 * mult)), 1200)
+        c = min(c, math.sqrt(L / k))  # keep L >= k c^2 after the cap
+        return start(act, d, m, L, c, seed, kind)
+
+    return st.builds(build, st.sampled_from(sr.ACTIVATIONS), st.sampled_from([2, 3, 5]), st.sampled_from([1, 2, 4, 8]),
+                     st.sampled_from([1.0, 2.0, 3.0, 5.0, 7.0, 10.0]), st.sampled_from([1.0, 1.0, 2.0, 10.0]),
+                     st.integers(0, 10_000), st.sampled_from(["aligned", "boundary", "interior"]))
+
+
+def ascend(part: str, inst: dict, steps: int = 150, lr: float = 0.2) -> dict:
+    """Projected gradient ascent of the part's ratio over ``I_c(Theta0)`` and the sphere, from
+    ``inst``; returns the best instance seen (Adam on the deviations, relative step ``lr`` of c/L)."""
+    p, p0 = _params.params(inst)
+    c, L, act = inst["c"], inst["L"], inst["activation"]
+    eps = c / L
+    x = torch.as_tensor(inst["x"], dtype=torch.float64).clone().requires_grad_(True)
+    ts = [t.clone().requires_grad_(True) for t in p.tensors()]
+    opt = torch.optim.Adam(ts + [x], lr=lr * eps)
+    best, best_inst = -math.inf, inst
+    for _ in range(steps):
+        cur = sr.project(sr.Params(*ts), p0, c)
+        xn = x / torch.linalg.vector_norm(x)
+        val = _ratio(part, quantities(cur, p0, xn, act), c, L)
+        if float(val.detach()) > best:
+            best, best_inst = float(val.detach()), _params.to_instance(act, c, xn.detach().numpy(), sr.Params(*(t.detach() for t in cur.tensors())), p0)
+        opt.zero_grad()
+        (-val).backward()
+        opt.step()
+        with torch.no_grad():  # keep the iterate feasible
+            proj = sr.project(sr.Params(*ts), p0, c)
+            for t, q in zip(ts, proj.tensors()):
+                t.copy_(q)
+            x /= torch.linalg.vector_norm(x)
+    return best_inst
+
+
+def _searcher(part: str, k: int):
+    def search(seed: int, budget: int, progress: bool = False) -> dict:
+        """``budget`` starts of each kind at (d, m, c) = (3, 4, 10) and L = k c^2 (ReLU and tanh),
+        each ascended by :func:`ascend`; returns the worst instance."""
+        import sys
+
+        rng = np.random.default_rng(seed)
+        best, best_inst = -math.inf, None
+        c = 10.0
+        L = math.ceil(k * c**2)
+        for i in range(max(budget, 1)):
+            for act in sr.ACTIVATIONS:
+                for kind in ("aligned", "boundary"):
+                    inst = ascend(part, start(act, 3, 4, L, c, int(rng.integers(1 << 30)), kind))
+                    m = _evaluator(part)(_SPEC.validate(inst))
+                    if m.ratio > best:
+                        best, best_inst = m.ratio, inst
+            if progress:
+                print(f"\r[{i + 1}/{budget}] worst ratio {best:.6g}", end="", file=sys.stderr)
+        if progress:
+            print(file=sys.stderr)
+        return {"instance": best_inst, "worst_ratio": best}
+
+    return search
+
+
+_SPEC = Spec(_params.FIELDS, check=_params.validate, title="E-Ma-Wang-Wu parameter set and input")
+
+for _part, (_key, _bound, _k, _what) in list(PARTS.items()) + [("proposition4.2/alpha-proof", (None, None, 6, "alpha - 1 <= 5c^2/L and 1 - alpha <= 3c^2/L (what the proof derives)"))]:
+    register(
+        Check(
+            id=f"e19/{_part}",
+            title=_what + " on I_c(Theta0), x on the sphere",
+            statement=("Proposition 4.1 (forward stability)" if _part.startswith("proposition4.1") else "Proposition 4.2 (backward stability)")
+            + (": the proof's bounds (corrected statement)" if _part.endswith("proof") else ""),
+            equation="Proposition 4.1, (4.2)" if _part.startswith("proposition4.1") else "Proposition 4.2, (4.4), (4.5)-(4.6)",
+            regime=CERTIFIED,
+            hypotheses={f"L >= {_k} c^2": "depth condition", "Theta in I_c(Theta0)": "Definition 1", "c >= 1, c/L <= 1": "Sec. 4"},
+            spec=_SPEC,
+            evaluate_validated=_evaluator(_part),
+            strategy=(lambda k=_k: strategy(k)),
+            search=_searcher(_part, _k),
+            sweep={"quick": 12, "full": 120},
+        )
+    )

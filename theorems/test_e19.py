@@ -1,0 +1,16 @@
+"""Property tests of the E, Ma, Wang, Wu (2019) checks, collected by ``pytest theorems``.
+
+``e19/proposition4.2/alpha`` (the printed 5c/L) is false as printed: its smallest counterexample
+is a strict-xfail test in ``tests/test_e19_stability_checks.py`` and a pinned case here; the
+bound the proof supports is ``e19/proposition4.2/alpha-proof``. Each evaluation runs up to 1200
+blocks, so the number of examples is capped.
+"""
+from theorems._pytest_plugin import pinned_tests, property_test
+
+test_proposition4_1_y = property_test("e19/proposition4.1/y", max_examples=8)
+test_proposition4_1_z = property_test("e19/proposition4.1/z", max_examples=8)
+test_proposition4_1_g = property_test("e19/proposition4.1/g", max_examples=8)
+test_proposition4_2_alpha_proof = property_test("e19/proposition4.2/alpha-proof", max_examples=8)
+test_proposition4_2_beta = property_test("e19/proposition4.2/beta", max_examples=8)
+test_proposition4_2_gamma = property_test("e19/proposition4.2/gamma", max_examples=8)
+test_pinned = pinned_tests("e19")
