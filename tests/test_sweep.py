@@ -19,6 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
 CHEAP = ["oymak19/theorem2.1/rate", "satpathi21/lemma1/upper"]
 
 
+def planned(ids, profile="quick"):
+    return sum(len(_sweep.instances(get(c), profile)) for c in ids)
+
+
 @pytest.fixture(autouse=True)
 def fixed_version(monkeypatch):
     monkeypatch.setenv("THEOREMS_CODE_VERSION", "test-version")
@@ -32,7 +36,8 @@ def rows(path):
 def test_instances_are_deterministic_valid_and_distinct():
     chk = get("oymak19/theorem2.1/rate")
     a, b = _sweep.instances(chk, "quick"), _sweep.instances(chk, "quick")
-    assert a == b and len(a) == chk.sweep["quick"]
+    assert a == b and len(a) == chk.sweep["quick"] + len(_sweep.pinned(chk))
+    assert a[: len(_sweep.pinned(chk))] == _sweep.pinned(chk)  # pinned worst cases always come first
     assert len({_store.instance_hash(i) for i in a}) == len(a)
     with pytest.raises(ValueError, match="profile"):
         _sweep.instances(chk, "medium")
@@ -41,11 +46,12 @@ def test_instances_are_deterministic_valid_and_distinct():
 def test_sweep_writes_each_row_once_and_resumes(tmp_path):
     p = tmp_path / "s.sqlite"
     first = _sweep.sweep(CHEAP, store_path=p, workers=2)
-    assert first.written == first.planned == 40 and not first.errors
+    n = planned(CHEAP)
+    assert first.written == first.planned == n and not first.errors
     again = _sweep.sweep(CHEAP, store_path=p, workers=2)
-    assert again.written == 0 and again.skipped == 40
+    assert again.written == 0 and again.skipped == n
     db = sqlite3.connect(p)
-    assert db.execute("SELECT COUNT(*), COUNT(DISTINCT check_id || instance_hash || code_version) FROM results").fetchone() == (40, 40)
+    assert db.execute("SELECT COUNT(*), COUNT(DISTINCT check_id || instance_hash || code_version) FROM results").fetchone() == (n, n)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
@@ -54,9 +60,10 @@ def test_rows_of_another_code_version_are_kept(tmp_path, monkeypatch):
     _sweep.sweep(CHEAP[:1], store_path=p, workers=1)
     monkeypatch.setenv("THEOREMS_CODE_VERSION", "newer")
     res = _sweep.sweep(CHEAP[:1], store_path=p, workers=1)
-    assert res.written == 20
+    n = planned(CHEAP[:1])
+    assert res.written == n
     with _store.Store(p) as s:
-        assert s.versions() == ["newer", "test-version"] and s.count() == 40
+        assert s.versions() == ["newer", "test-version"] and s.count() == 2 * n
 
 
 @pytest.mark.parametrize("content", [b"not a database at all", b"SQLite format 3\x00" + b"\x01" * 200])
@@ -133,7 +140,7 @@ def test_report_rendering_is_deterministic_and_complete(tmp_path):
     for name in ("README.md", "results.json", "oymak19-sweep.md", "satpathi21-sweep.md", "worst/oymak19__theorem2.1__rate.json"):
         assert (a / name).read_bytes() == (b / name).read_bytes()
     res = json.loads((a / "results.json").read_text())
-    assert {c["check"] for c in res["checks"]} == set(CHEAP) and len(res["results"]) == 40
+    assert {c["check"] for c in res["checks"]} == set(CHEAP) and len(res["results"]) == planned(CHEAP)
     worst = json.loads((a / "worst" / "oymak19__theorem2.1__rate.json").read_text())
     m = get("oymak19/theorem2.1/rate").evaluate(worst)  # the worst instance re-runs to the reported ratio
     row = next(c for c in res["checks"] if c["check"] == "oymak19/theorem2.1/rate")
@@ -175,3 +182,12 @@ def test_bad_arguments_exit_2_with_one_line(argv, needle, capsys, tmp_path):
 def test_an_evaluation_error_is_reported_not_stored():
     m, err, *_ = _sweep.evaluate_task("oymak19/theorem2.1/rate", {"model": "linear"})
     assert m is None and "InstanceError" in err
+
+
+def test_a_statement_false_as_printed_is_reported_so_with_its_pinned_counterexample(tmp_path):
+    p = tmp_path / "s.sqlite"
+    _sweep.sweep(["e19/proposition4.2/alpha"], store_path=p, workers=2)
+    res = _report.render(p, tmp_path / "r", "test-version")
+    row = res["checks"][0]
+    assert row["verdict"] == "false as printed" and row["worst_ratio"] > 1
+    assert "false as printed" in (tmp_path / "r" / "README.md").read_text()

@@ -203,6 +203,8 @@ class Check:
     #: instances per sweep profile, drawn deterministically from ``strategy`` (``theorems._sweep``);
     #: checks whose one evaluation is itself a sweep (seconds) declare fewer
     sweep: Mapping[str, int] = field(default_factory=lambda: {"quick": 20, "full": 200})
+    #: set when the statement is false as printed (what is wrong, where the counterexample is)
+    erratum: str = ""
 
     def __post_init__(self) -> None:
         parts = self.id.split("/")

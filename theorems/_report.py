@@ -60,6 +60,8 @@ def _ratio(m) -> float:
 
 
 def _verdict_word(check, counts: Counter) -> str:
+    if check is not None and check.erratum:
+        return "false as printed" if counts.get(COUNTEREXAMPLE) else "false as printed (counterexample not in this sweep)"
     if counts.get(COUNTEREXAMPLE):
         return "violated"
     if counts.get(INCONSISTENT):
@@ -83,7 +85,7 @@ def _exponents(constants: dict) -> list[str]:
 
 
 #: constant names that say the most about tightness come first in the tables
-_PRIORITY = ("effective", "constant", "C_", "c2", "speedup", "sup_", "deviation", "max_")
+_PRIORITY = ("sup_", "bound", "effective", "constant", "C_", "c2", "speedup", "deviation", "max_")
 
 
 def _constants_text(constants: dict, limit: int = 4) -> str:
@@ -124,6 +126,7 @@ def summarise(rows: list[dict]) -> list[dict]:
             "instances": len(rs),
             "verdicts": dict(sorted(counts.items())),
             "verdict": _verdict_word(chk, counts),
+            "erratum": chk.erratum if chk else "",
             "worst_ratio": None if worst is None else worst["measurement"]["ratio"],
             "worst_tolerance": None if worst is None else worst["measurement"]["tolerance"],
             "worst_instance_hash": None if worst is None else worst["instance_hash"],
@@ -188,6 +191,8 @@ def _page(paper, ps, version) -> str:
         L += [f"## {s['check']}", "", f"{s['title']}", "", f"- statement: {s['statement']} ({s['equation']})",
               f"- regime: {s['regime']}; instances: {s['instances']}; verdicts: " + ", ".join(f"{k} {v}" for k, v in s["verdicts"].items()),
               f"- verdict: **{s['verdict']}**; worst ratio {_f(s['worst_ratio'])} (tolerance {_f(s['worst_tolerance'], '.2g')})"]
+        if s.get("erratum"):
+            L.append(f"- erratum: {s['erratum']}")
         if s["worst_instance"] is not None:
             name = s["check"].replace("/", "__") + ".json"
             L.append(f"- worst instance: [`worst/{name}`](worst/{name}); re-run with "

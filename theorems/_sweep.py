@@ -32,8 +32,18 @@ PROFILES = ("quick", "full")
 SEED = 20260101
 
 
+def pinned(check) -> list[dict]:
+    """The check's pinned cases (``theorems/data/pinned.json``: worst cases, counterexamples)."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).with_name("data") / "pinned.json"
+    return [c["instance"] for c in json.loads(path.read_text()) if c["check"] == check.id]
+
+
 def instances(check, profile: str) -> list[dict]:
-    """The deterministic instance list of ``check`` for ``profile``."""
+    """The deterministic instance list of ``check`` for ``profile``: its pinned cases (known worst
+    cases and counterexamples are always in the report), then draws from its strategy."""
     if profile not in PROFILES:
         raise ValueError(f"profile must be one of {', '.join(PROFILES)}, got {profile!r}")
     n = int(check.sweep.get(profile, 0))
@@ -48,7 +58,7 @@ def instances(check, profile: str) -> list[dict]:
     if n > 0:
         collect()
     out, seen = [], set()
-    for inst in drawn:
+    for inst in pinned(check) + drawn:
         inst = _jsonable(inst)
         try:
             check.spec.validate(inst)

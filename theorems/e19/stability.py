@@ -75,6 +75,14 @@ def _ratio(part: str, q: dict, c: float, L: int):
     return q[key] / bound(c, L)
 
 
+def _headline(part: str, q: dict, c: float, L: int) -> dict:
+    """The bounded quantity's sup over the layers and the bound, first in the reports' tables."""
+    if part == "proposition4.2/alpha-proof":
+        return {"sup_alpha_minus_1": q["alpha_up"], "bound_5c2_over_L": 5 * c**2 / L, "sup_1_minus_alpha": q["alpha_down"]}
+    key, bound, _, _ = PARTS[part]
+    return {f"sup_{key}": q[key], "bound": bound(c, L)}
+
+
 def _hypotheses(part: str, inst: dict, p, p0) -> dict:
     c, L = inst["c"], inst["L"]
     k = 4 if part.startswith("proposition4.1") else 6
@@ -104,7 +112,7 @@ def _evaluator(part: str):
             ratio=ratio,
             regime=regime_of(CERTIFIED, hyps),
             hypotheses=hyps,
-            constants={**{k: v for k, v in q.items()}, "L_over_c2": L / c**2 if c > 0 else math.inf},
+            constants={**_headline(part, q, c, L), **{k: v for k, v in q.items()}, "L_over_c2": L / c**2 if c > 0 else math.inf},
             details={"block_deviation_over_radius": dev, "blocks": p.blocks, "m": m, "d": d},
             tolerance=tol,
         )
@@ -212,6 +220,9 @@ def _searcher(part: str, k: int):
     return search
 
 
+ERRATUM = ("false as printed: |alpha - 1| <= 5c/L fails for c > ~4.6 (smallest counterexample: pinned case "
+           "proposition4.2-alpha-erratum-smallest); the proof supports 5c^2/L (e19/proposition4.2/alpha-proof)")
+
 _SPEC = Spec(_params.FIELDS, check=_params.validate, title="E-Ma-Wang-Wu parameter set and input")
 
 for _part, (_key, _bound, _k, _what) in list(PARTS.items()) + [("proposition4.2/alpha-proof", (None, None, 6, "alpha - 1 <= 5c^2/L and 1 - alpha <= 3c^2/L (what the proof derives)"))]:
@@ -229,5 +240,6 @@ for _part, (_key, _bound, _k, _what) in list(PARTS.items()) + [("proposition4.2/
             strategy=(lambda k=_k: strategy(k)),
             search=_searcher(_part, _k),
             sweep={"quick": 12, "full": 120},
+            erratum=ERRATUM if _part == "proposition4.2/alpha" else "",
         )
     )
