@@ -112,7 +112,7 @@ def _evaluator(part: str):
             ratio=ratio,
             regime=regime_of(CERTIFIED, hyps),
             hypotheses=hyps,
-            constants={**_headline(part, q, c, L), **{k: v for k, v in q.items()}, "L_over_c2": L / c**2 if c > 0 else math.inf},
+            constants={**_headline(part, q, c, L), **{k: v for k, v in q.items()}, "L/c^2": L / c**2 if c > 0 else math.inf},
             details={"block_deviation_over_radius": dev, "blocks": p.blocks, "m": m, "d": d},
             tolerance=tol,
         )
