@@ -66,6 +66,11 @@ def gd(prob, theta0, y, *, eta: float, steps: int, beta: float, L: float) -> Bra
     derr = np.empty(T + 1)
     step_err = np.zeros(T + 1)
     Lf = L if np.isfinite(L) else 0.0
+    with np.errstate(over="ignore", invalid="ignore"):  # a bound that overflows is inf: its points go unresolved
+        return _bracket(prob, y, eta, beta, Lf, theta0, run, its, T, n, p, dev, rerr, derr, step_err)
+
+
+def _bracket(prob, y, eta, beta, Lf, theta0, run, its, T, n, p, dev, rerr, derr, step_err) -> Bracketed:
     nrm0 = float(np.linalg.norm(theta0))
     for t in range(T + 1):
         th = its[t]
@@ -79,11 +84,9 @@ def gd(prob, theta0, y, *, eta: float, steps: int, beta: float, L: float) -> Bra
         delta = eta * (beta * ef + _rounding.vjp_error(prob, th, r)) + EPS * (eta * float(np.linalg.norm(g)) + float(np.linalg.norm(its[t + 1])))
         rho = run.residual[t] + ef + beta * dev[t]
         lip = max(1 + eta * Lf * rho, eta * beta**2 + eta * Lf * rho - 1)
-        with np.errstate(over="ignore", invalid="ignore"):
-            dev[t + 1] = min(lip * dev[t] + delta, np.inf)
+        dev[t + 1] = min(lip * dev[t] + delta, np.inf)
         step_err[t + 1] = dev[t] + dev[t + 1] + EPS * float(np.linalg.norm(its[t + 1])) + 2 * p * EPS * float(np.linalg.norm(its[t + 1] - th))
-    with np.errstate(over="ignore", invalid="ignore"):
-        perr = np.cumsum(step_err) + np.arange(T + 1) * EPS * run.path
+    perr = np.cumsum(step_err) + np.arange(T + 1) * EPS * run.path
     return Bracketed(run, eta, dev, rerr, derr, perr)
 
 
