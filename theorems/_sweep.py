@@ -7,13 +7,14 @@ the same instances. Instances already in the store for this code version are ski
 killed sweep resumes where it stopped; only this (driver) process writes to the store, one
 transaction per result, in completion order (the store's key makes the order irrelevant).
 
-Execution: a local pool of ``workers`` processes (each limited to ``cores // workers`` BLAS/torch
-threads), or an existing Dask distributed cluster (``scheduler="tcp://host:port"``). A tqdm
+Execution: a local pool of ``workers`` spawned processes (each limited to ``cores // workers``
+BLAS/torch threads), or an existing Dask distributed cluster (``scheduler="tcp://host:port"``). A tqdm
 progress bar (counts, ETA, worst ratio so far) is shown on a TTY only.
 """
 from __future__ import annotations
 
 import math
+import multiprocessing
 import os
 import sys
 import time
@@ -144,7 +145,10 @@ def sweep(check_ids: list[str] | None = None, *, profile: str = "quick", store_p
         elif todo:
             workers = workers or os.cpu_count() or 1
             threads = max(1, (os.cpu_count() or 1) // workers)
-            with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(threads,)) as pool:
+            # spawn, not fork: the driver may have started torch's OpenMP threads (strategies that
+            # build parameters with torch), and a forked child of a threaded parent can deadlock
+            ctx = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(threads,)) as pool:
                 futs = {pool.submit(evaluate_task, cid, inst): (cid, inst) for cid, inst in todo}
                 for fut in as_completed(futs):
                     record(*futs[fut], fut.result())
