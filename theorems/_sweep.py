@@ -106,23 +106,16 @@ class SweepResult:
 
 def sweep(check_ids: list[str] | None = None, *, profile: str = "quick", store_path=None, workers: int | None = None,
           scheduler: str | None = None, progress: bool | None = None) -> SweepResult:
+    """Evaluate every planned instance not yet in the store. Instances are generated check by check
+    (expensive checks, those with the fewest instances, first) and submitted as soon as generated,
+    so that the workers start while the driver is still drawing the next check's instances."""
     checks = [get(c) for c in check_ids] if check_ids else all_checks()
+    checks = sorted(checks, key=lambda c: c.sweep.get(profile, 0))  # stable: catalog order within a size
     version = code_version()
     res = SweepResult(version)
     t0 = time.time()
-    with Store(store_path) if store_path else Store() as store:
-        todo = []
-        for chk in checks:
-            done = store.done(chk.id, version)
-            for inst in instances(chk, profile):
-                res.planned += 1
-                if instance_hash(inst) in done:
-                    res.skipped += 1
-                else:
-                    todo.append((chk.id, inst))
-        # checks with few (expensive) instances first, so that the pool is not left waiting on one
-        todo.sort(key=lambda t: get(t[0]).sweep.get(profile, 0))
-        bar = _bar(len(todo), progress)
+    with Store(store_path) if store_path else Store() as store, _Executor(scheduler, workers) as ex:
+        bar = _bar(progress)
         worst = -math.inf
 
         def record(cid, inst, out):
@@ -140,40 +133,81 @@ def sweep(check_ids: list[str] | None = None, *, profile: str = "quick", store_p
                 bar.update(1)
                 bar.set_postfix_str(f"worst ratio {worst:.4g}" if math.isfinite(worst) else "")
 
-        if scheduler:
-            _run_dask(scheduler, todo, record)
-        elif todo:
-            workers = workers or os.cpu_count() or 1
-            threads = max(1, (os.cpu_count() or 1) // workers)
-            # spawn, not fork: the driver may have started torch's OpenMP threads (strategies that
-            # build parameters with torch), and a forked child of a threaded parent can deadlock
-            ctx = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(threads,)) as pool:
-                futs = {pool.submit(evaluate_task, cid, inst): (cid, inst) for cid, inst in todo}
-                for fut in as_completed(futs):
-                    record(*futs[fut], fut.result())
+        for chk in checks:
+            done = store.done(chk.id, version)
+            for inst in instances(chk, profile):
+                res.planned += 1
+                if instance_hash(inst) in done:
+                    res.skipped += 1
+                else:
+                    ex.submit(chk.id, inst)
+                    if bar is not None:
+                        bar.total = (bar.total or 0) + 1
+                        bar.refresh()
+            ex.drain(record, block=False)  # write what has finished while generating
+        ex.drain(record, block=True)
         if bar is not None:
             bar.close()
     res.seconds = time.time() - t0
     return res
 
 
-def _run_dask(address: str, todo, record) -> None:
-    from distributed import Client
-    from distributed import as_completed as dask_completed
+class _Executor:
+    """A spawned local process pool, or a Dask client; ``submit`` then ``drain`` results."""
 
-    with Client(address, timeout="20s") as client:
-        futs = client.map(evaluate_task, [c for c, _ in todo], [i for _, i in todo], pure=False)
-        where = {f.key: t for f, t in zip(futs, todo)}
-        for fut in dask_completed(futs):
-            record(*where[fut.key], fut.result())
+    def __init__(self, scheduler: str | None, workers: int | None):
+        self.scheduler, self.workers = scheduler, workers
+        self.pending: dict = {}
+
+    def __enter__(self):
+        if self.scheduler:
+            from distributed import Client
+
+            self.client = Client(self.scheduler, timeout="20s")
+            self.pool = None
+        else:
+            workers = self.workers or os.cpu_count() or 1
+            threads = max(1, (os.cpu_count() or 1) // workers)
+            # spawn, not fork: the driver may have started torch's OpenMP threads (strategies that
+            # build parameters with torch), and a forked child of a threaded parent can deadlock
+            ctx = multiprocessing.get_context("spawn")
+            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(threads,))
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=exc[0] is not None)
+        else:
+            self.client.close()
+
+    def submit(self, cid: str, inst: dict) -> None:
+        if self.pool is not None:
+            fut = self.pool.submit(evaluate_task, cid, inst)
+        else:
+            fut = self.client.submit(evaluate_task, cid, inst, pure=False)
+        self.pending[fut] = (cid, inst)
+
+    def drain(self, record, block: bool) -> None:
+        if not block:
+            for fut in [f for f in self.pending if f.done()]:
+                record(*self.pending.pop(fut), fut.result())
+            return
+        if self.pool is not None:
+            it = as_completed(list(self.pending))
+        else:
+            from distributed import as_completed as dask_completed
+
+            it = dask_completed(list(self.pending))
+        for fut in it:
+            record(*self.pending.pop(fut), fut.result())
 
 
-def _bar(total: int, progress: bool | None):
+def _bar(progress: bool | None):
+    """A tqdm bar whose total grows as instances are generated; None when not on a TTY."""
     if progress is None:
         progress = sys.stderr.isatty()
-    if not progress or total == 0:
+    if not progress:
         return None
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="row", file=sys.stderr, dynamic_ncols=True)
+    return tqdm(total=0, unit="row", file=sys.stderr, dynamic_ncols=True)
