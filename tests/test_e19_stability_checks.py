@@ -1,9 +1,7 @@
 """The E–Ma–Wang–Wu stability checks: the erratum in Proposition 4.2 (alpha) with its smallest
 counterexample, the corrected bound, and planted bugs (skip connection to z(l) instead of x,
 the alpha recursion without the r^T gamma term, projection onto the wrong radius)."""
-import math
 
-import numpy as np
 import pytest
 import torch
 
@@ -11,7 +9,7 @@ import models.skip_resnet as sr
 import theorems
 import theorems.e19._params  # noqa: F401
 from theorems._core import COUNTEREXAMPLE, HOLDS, VACUOUS
-from theorems.e19 import stability
+from theorems.e19 import _search, stability
 
 
 def smallest_alpha_counterexample(c=4.7, L=133):
@@ -44,7 +42,7 @@ def test_below_the_threshold_the_printed_bound_holds_on_the_same_construction():
 
 @pytest.mark.parametrize("part", ["proposition4.1/y", "proposition4.1/z", "proposition4.1/g", "proposition4.2/beta", "proposition4.2/gamma", "proposition4.2/alpha-proof"])
 def test_other_bounds_hold_on_the_adversarial_construction(part):
-    inst = stability.start("relu", 3, 8, 600, 10.0, 0, "aligned")
+    inst = _search.start("relu", 3, 8, 600, 10.0, 0, "aligned")
     assert theorems.evaluate(f"e19/{part}", inst).verdict == HOLDS
 
 
@@ -74,7 +72,7 @@ def test_skip_connection_to_z_instead_of_x_is_caught(monkeypatch):
             ys.append(ys[-1] + g @ p.a[l])
         return torch.stack(ys), torch.stack(zs), torch.stack(pres)
 
-    inst = stability.start("tanh", 3, 4, 100, 2.0, 1, "boundary")
+    inst = _search.start("tanh", 3, 4, 100, 2.0, 1, "boundary")
     # every C(l) = (c/L) e_1 u_l^T with u_l = sign(g0(l))/sqrt(m): the plain ResNet drifts linearly
     p, p0 = theorems.e19._params.params(theorems.get("e19/proposition4.1/z").spec.validate(inst))
     g0 = torch.tanh(p0.B @ torch.tensor(inst["x"], dtype=torch.float64))
@@ -106,13 +104,13 @@ def test_projection_onto_the_wrong_radius_is_caught(monkeypatch):
     """Planted bug: projecting onto radius 2c/L: the ascent's iterates leave I_c and the check says so."""
     real = sr.project
     monkeypatch.setattr(sr, "project", lambda p, p0, c: real(p, p0, 2 * c))
-    inst = stability.ascend("proposition4.2/gamma", stability.start("relu", 3, 4, 30, 2.0, 0, "boundary"), steps=5)
+    inst = stability.ascend("proposition4.2/gamma", _search.start("relu", 3, 4, 30, 2.0, 0, "boundary"), steps=5)
     m = theorems.evaluate("e19/proposition4.2/gamma", inst)
     assert m.verdict == VACUOUS and "Theta in I_c(Theta0)" in m.false_hypotheses
 
 
 def test_ascent_increases_the_ratio_and_stays_feasible():
-    inst0 = stability.start("tanh", 3, 4, 30, 2.0, 0, "interior")
+    inst0 = _search.start("tanh", 3, 4, 30, 2.0, 0, "interior")
     r0 = theorems.evaluate("e19/proposition4.2/gamma", inst0).ratio
     inst = stability.ascend("proposition4.2/gamma", inst0, steps=40)
     m = theorems.evaluate("e19/proposition4.2/gamma", inst)

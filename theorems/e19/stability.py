@@ -4,7 +4,7 @@
 Each check evaluates one parameter set (the whole set is the instance: :mod:`theorems.e19._params`)
 and one x; the sup is searched by the strategy (structured starts: the alignment ``a(l) = r(l)`` on
 active neurons that makes ``alpha`` grow, random points on the boundary of every block's ball,
-interior points) and by :func:`search` (projected gradient ascent in torch from many starts).
+interior points) and by projected gradient ascent in torch from many starts (:mod:`._search`).
 
 - ``e19/proposition4.1/{y,z,g}``: ``max_l |y(l) - y0(l)| <= 4c``, ``max_l ||z(l) - z0(l)|| <= 4c/L``,
   ``max_l ||g(l) - g0(l)|| <= 6c^2/L`` when ``L >= 4c^2`` (4.2);
@@ -27,16 +27,14 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import torch
-from hypothesis import strategies as st
 
 import models.skip_resnet as sr
 from theorems._core import CERTIFIED, HYP_CERTIFIED, HYP_FALSE, Check, Measurement, regime_of
 from theorems._instances import Spec
 from theorems._registry import register
 from theorems._tolerance import EPS
-from theorems.e19 import _params
+from theorems.e19 import _params, _search
 
 #: part -> (quantity, bound(c, L), depth condition k in L >= k c^2, what)
 PARTS = {
@@ -120,104 +118,13 @@ def _evaluator(part: str):
     return evaluate
 
 
-# ------------------------------------------------------------------------ starts and strategies
+def _objective(part: str):
+    return lambda p, p0, x, act, c, L: _ratio(part, quantities(p, p0, x, act), c, L)
 
 
-def start(act: str, d: int, m: int, L: int, c: float, seed: int, kind: str) -> dict:
-    """A parameter set in ``I_c(Theta0)``: ``aligned`` (``a(l) = r(l) = (c/L) u``, u the unit vector
-    on neurons active at x: alpha grows by ``1 + c^2/L^2`` per block), ``boundary`` (every block
-    at distance exactly c/L in a random direction) or ``interior`` (a random fraction of it)."""
-    rng = np.random.default_rng(seed)
-    p0 = sr.init(d, m, L, seed=seed)
-    x = rng.standard_normal(d)
-    x /= np.linalg.norm(x)
-    eps = c / L
-    B0 = p0.B.numpy()
-
-    def on_sphere(shape):
-        v = rng.standard_normal(shape)
-        axes = tuple(range(1, v.ndim))
-        return v / np.sqrt((v**2).sum(axis=axes, keepdims=True))
-
-    if kind == "aligned":
-        pre0 = np.einsum("kmd,d->km", B0, x)
-        act_mask = (pre0 > 0) if act == "relu" else np.ones_like(pre0, dtype=bool)
-        u = np.where(act_mask, 1.0, 0.0)
-        u /= np.maximum(np.linalg.norm(u, axis=1, keepdims=True), 1e-300)
-        a = r = eps * u
-        B, C = B0, np.zeros((L - 1, d, m))
-    else:
-        s = 1.0 if kind == "boundary" else rng.uniform(0, 1)
-        a, r = s * eps * on_sphere((L - 1, m)), s * eps * on_sphere((L - 1, m))
-        B, C = B0 + s * eps * on_sphere((L - 1, m, d)), s * eps * on_sphere((L - 1, d, m))
-    p = sr.Params.of(B, r, a, C)
-    return _params.to_instance(act, c, x, p, p0)
-
-
-def strategy(k: int):
-    """(d, m, L, c) with ``L >= k c^2``: c from 1 to 10, depths from the minimum to 10x it (capped
-    at 1200 blocks for speed), ReLU and tanh, the three kinds of start."""
-    def build(act, d, m, c, mult, seed, kind):
-        L = min(max(2, math.ceil(k * c**2 * mult)), 1200)
-        c = min(c, math.sqrt(L / k))  # keep L >= k c^2 after the cap
-        return start(act, d, m, L, c, seed, kind)
-
-    return st.builds(build, st.sampled_from(sr.ACTIVATIONS), st.sampled_from([2, 3, 5]), st.sampled_from([1, 2, 4, 8]),
-                     st.sampled_from([1.0, 2.0, 3.0, 5.0, 7.0, 10.0]), st.sampled_from([1.0, 1.0, 2.0, 10.0]),
-                     st.integers(0, 10_000), st.sampled_from(["aligned", "boundary", "interior"]))
-
-
-def ascend(part: str, inst: dict, steps: int = 150, lr: float = 0.2) -> dict:
-    """Projected gradient ascent of the part's ratio over ``I_c(Theta0)`` and the sphere, from
-    ``inst``; returns the best instance seen (Adam on the deviations, relative step ``lr`` of c/L)."""
-    p, p0 = _params.params(inst)
-    c, L, act = inst["c"], inst["L"], inst["activation"]
-    eps = c / L
-    x = torch.as_tensor(inst["x"], dtype=torch.float64).clone().requires_grad_(True)
-    ts = [t.clone().requires_grad_(True) for t in p.tensors()]
-    opt = torch.optim.Adam(ts + [x], lr=lr * eps)
-    best, best_inst = -math.inf, inst
-    for _ in range(steps):
-        cur = sr.project(sr.Params(*ts), p0, c)
-        xn = x / torch.linalg.vector_norm(x)
-        val = _ratio(part, quantities(cur, p0, xn, act), c, L)
-        if float(val.detach()) > best:
-            best, best_inst = float(val.detach()), _params.to_instance(act, c, xn.detach().numpy(), sr.Params(*(t.detach() for t in cur.tensors())), p0)
-        opt.zero_grad()
-        (-val).backward()
-        opt.step()
-        with torch.no_grad():  # keep the iterate feasible
-            proj = sr.project(sr.Params(*ts), p0, c)
-            for t, q in zip(ts, proj.tensors()):
-                t.copy_(q)
-            x /= torch.linalg.vector_norm(x)
-    return best_inst
-
-
-def _searcher(part: str, k: int):
-    def search(seed: int, budget: int, progress: bool = False) -> dict:
-        """``budget`` starts of each kind at (d, m, c) = (3, 4, 10) and L = k c^2 (ReLU and tanh),
-        each ascended by :func:`ascend`; returns the worst instance."""
-        import sys
-
-        rng = np.random.default_rng(seed)
-        best, best_inst = -math.inf, None
-        c = 10.0
-        L = math.ceil(k * c**2)
-        for i in range(max(budget, 1)):
-            for act in sr.ACTIVATIONS:
-                for kind in ("aligned", "boundary"):
-                    inst = ascend(part, start(act, 3, 4, L, c, int(rng.integers(1 << 30)), kind))
-                    m = _evaluator(part)(_SPEC.validate(inst))
-                    if m.ratio > best:
-                        best, best_inst = m.ratio, inst
-            if progress:
-                print(f"\r[{i + 1}/{budget}] worst ratio {best:.6g}", end="", file=sys.stderr)
-        if progress:
-            print(file=sys.stderr)
-        return {"instance": best_inst, "worst_ratio": best}
-
-    return search
+def ascend(part: str, inst: dict, **kw) -> dict:
+    """Projected gradient ascent of the part's ratio from ``inst`` (:func:`._search.ascend`)."""
+    return _search.ascend(_objective(part), inst, **kw)
 
 
 ERRATUM = ("false as printed: |alpha - 1| <= 5c/L fails for c > ~4.6 (smallest counterexample: pinned case "
@@ -237,8 +144,8 @@ for _part, (_key, _bound, _k, _what) in list(PARTS.items()) + [("proposition4.2/
             hypotheses={f"L >= {_k} c^2": "depth condition", "Theta in I_c(Theta0)": "Definition 1", "c >= 1, c/L <= 1": "Sec. 4"},
             spec=_SPEC,
             evaluate_validated=_evaluator(_part),
-            strategy=(lambda k=_k: strategy(k)),
-            search=_searcher(_part, _k),
+            strategy=(lambda k=_k: _search.strategy(k)),
+            search=_search.searcher(_objective(_part), lambda inst, p=_part: _evaluator(p)(_SPEC.validate(inst)), _k),
             sweep={"quick": 12, "full": 120},
             erratum=ERRATUM if _part == "proposition4.2/alpha" else "",
         )
