@@ -2,7 +2,8 @@
 
 ``e19/proposition4.2/alpha`` (the printed 5c/L) is false as printed: its smallest counterexample
 is a strict-xfail test in ``tests/test_e19_stability_checks.py`` and a pinned case here; the
-bound the proof supports is ``e19/proposition4.2/alpha-proof``. Each evaluation runs up to 1200
+bound the proof supports is ``e19/proposition4.2/alpha-proof``; likewise ``e19/lemma4.3/a`` (the
+factor 2 of R_n dropped: ``tests/test_e19_gradient_checks.py``) and ``e19/lemma4.3/a-proof``. Each evaluation runs up to 1200
 blocks, so the number of examples is capped.
 """
 from theorems._pytest_plugin import pinned_tests, property_test
@@ -13,4 +14,8 @@ test_proposition4_1_g = property_test("e19/proposition4.1/g", max_examples=8)
 test_proposition4_2_alpha_proof = property_test("e19/proposition4.2/alpha-proof", max_examples=8)
 test_proposition4_2_beta = property_test("e19/proposition4.2/beta", max_examples=8)
 test_proposition4_2_gamma = property_test("e19/proposition4.2/gamma", max_examples=8)
+test_lemma4_3_r = property_test("e19/lemma4.3/r", max_examples=8)
+test_lemma4_3_B = property_test("e19/lemma4.3/B", max_examples=8)
+test_lemma4_3_C = property_test("e19/lemma4.3/C", max_examples=8)
+test_lemma4_3_a_proof = property_test("e19/lemma4.3/a-proof", max_examples=8)
 test_pinned = pinned_tests("e19")

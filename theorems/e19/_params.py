@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 import models.skip_resnet as sr
-from theorems._core import InstanceError
+from theorems._core import HYP_CERTIFIED, HYP_FALSE, InstanceError
 from theorems._instances import Field
 
 FIELDS = (
@@ -63,3 +63,19 @@ def to_instance(act: str, c: float, x, p: sr.Params, p0: sr.Params) -> dict:
     return {"activation": act, "L": p.depth, "c": float(c), "x": np.asarray(x, dtype=float).tolist(),
             "B0": p0.B.detach().numpy().tolist(), "a": p.a.detach().numpy().tolist(), "r": p.r.detach().numpy().tolist(),
             "B": p.B.detach().numpy().tolist(), "C": p.C.detach().numpy().tolist()}
+
+
+def hypotheses(inst: dict, p: sr.Params, p0: sr.Params, k: float) -> dict:
+    """The hypotheses shared by the statements on ``I_c(Theta0)``: the depth condition
+    ``L >= k c^2``, Sec. 4's standing ``c >= 1``, ``c/L <= 1``, and membership (Definition 1)."""
+    c, L = inst["c"], inst["L"]
+    return {
+        f"L >= {k:g} c^2": HYP_CERTIFIED if L >= k * c**2 else HYP_FALSE,
+        "c >= 1 and c/L <= 1 (standing assumption of Sec. 4)": HYP_CERTIFIED if c >= 1 and c <= L else HYP_FALSE,
+        "Theta in I_c(Theta0)": HYP_CERTIFIED if sr.in_neighbourhood(p, p0, c) else HYP_FALSE,
+    }
+
+
+def deviation_over_radius(p: sr.Params, p0: sr.Params, c: float) -> dict:
+    """Per kind of block, the largest deviation as a fraction of the radius c/L (1 = on the boundary)."""
+    return {k: float(v.max()) * p.depth / c if c > 0 else float("inf") for k, v in sr.deviation_norms(p, p0).items()}

@@ -65,28 +65,48 @@ def strategy(k: float):
                      st.integers(0, 10_000), st.sampled_from(["aligned", "boundary", "interior"]))
 
 
-def ascend(objective, inst: dict, steps: int = 150, lr: float = 0.2) -> dict:
+def ascend(objective, inst: dict, steps: int = 150, lr: float = 0.2, move_B0: bool = True) -> dict:
     """Projected gradient ascent of ``objective`` over ``I_c(Theta0)`` and the sphere, from
-    ``inst``; returns the best instance seen (Adam on the deviations, relative step ``lr`` of c/L)."""
+    ``inst``; returns the best instance seen (Adam, relative step ``lr`` of c/L on the deviations).
+
+    The statements hold for every draw of (2.5), so with ``move_B0`` the initial ``B0`` moves too
+    (its rows kept on the sphere of radius ``1/sqrt(m)``), and ``B`` follows as ``B0`` plus a
+    deviation in the ball of radius c/L."""
     p, p0 = _params.params(inst)
     c, L, act = inst["c"], inst["L"], inst["activation"]
+    m = p.width
     x = torch.as_tensor(inst["x"], dtype=torch.float64).clone().requires_grad_(True)
-    ts = [t.clone().requires_grad_(True) for t in p.tensors()]
-    opt = torch.optim.Adam(ts + [x], lr=lr * c / L)
+    W0 = p0.B.clone().requires_grad_(move_B0)
+    dev = [(p.B - p0.B).clone().requires_grad_(True)] + [t.clone().requires_grad_(True) for t in (p.r, p.a, p.C)]
+    opt = torch.optim.Adam(dev + [x], lr=lr * c / L)
+    opt0 = torch.optim.Adam([W0], lr=lr / m**0.5) if move_B0 else None
+
+    def current():
+        B0 = W0 / (torch.linalg.vector_norm(W0, dim=2, keepdim=True) * m**0.5)
+        q0 = sr.Params(B0, *(torch.zeros_like(t) for t in (p0.r, p0.a, p0.C)))
+        return sr.project(sr.Params(B0 + dev[0], *dev[1:]), q0, c), q0
+
     best, best_inst = -math.inf, inst
     for _ in range(steps):
-        cur = sr.project(sr.Params(*ts), p0, c)
+        cur, q0 = current()
         xn = x / torch.linalg.vector_norm(x)
-        val = objective(cur, p0, xn, act, c, L)
+        val = objective(cur, q0, xn, act, c, L)
         if float(val.detach()) > best:
-            best, best_inst = float(val.detach()), _params.to_instance(act, c, xn.detach().numpy(), sr.Params(*(t.detach() for t in cur.tensors())), p0)
+            best = float(val.detach())
+            best_inst = _params.to_instance(act, c, xn.detach().numpy(), sr.Params(*(t.detach() for t in cur.tensors())),
+                                            sr.Params(*(t.detach() for t in q0.tensors())))
         opt.zero_grad()
+        if opt0:
+            opt0.zero_grad()
         (-val).backward()
         opt.step()
+        if opt0:
+            opt0.step()
         with torch.no_grad():  # keep the iterate feasible
-            proj = sr.project(sr.Params(*ts), p0, c)
-            for t, q in zip(ts, proj.tensors()):
-                t.copy_(q)
+            cur, q0 = current()
+            W0.copy_(q0.B)
+            for t, v, v0 in zip(dev, cur.tensors(), q0.tensors()):
+                t.copy_(v - v0)
             x /= torch.linalg.vector_norm(x)
     return best_inst
 

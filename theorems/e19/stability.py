@@ -30,7 +30,7 @@ import math
 import torch
 
 import models.skip_resnet as sr
-from theorems._core import CERTIFIED, HYP_CERTIFIED, HYP_FALSE, Check, Measurement, regime_of
+from theorems._core import CERTIFIED, Check, Measurement, regime_of
 from theorems._instances import Spec
 from theorems._registry import register
 from theorems._tolerance import EPS
@@ -81,16 +81,6 @@ def _headline(part: str, q: dict, c: float, L: int) -> dict:
     return {f"sup_{key}": q[key], "bound": bound(c, L)}
 
 
-def _hypotheses(part: str, inst: dict, p, p0) -> dict:
-    c, L = inst["c"], inst["L"]
-    k = 4 if part.startswith("proposition4.1") else 6
-    return {
-        f"L >= {k} c^2": HYP_CERTIFIED if L >= k * c**2 else HYP_FALSE,
-        "c >= 1 and c/L <= 1 (standing assumption of Sec. 4)": HYP_CERTIFIED if c >= 1 and c <= L else HYP_FALSE,
-        "Theta in I_c(Theta0)": HYP_CERTIFIED if sr.in_neighbourhood(p, p0, c) else HYP_FALSE,
-    }
-
-
 def _evaluator(part: str):
     def evaluate(inst: dict) -> Measurement:
         p, p0 = _params.params(inst)
@@ -101,8 +91,8 @@ def _evaluator(part: str):
         ratio = float(_ratio(part, {k: torch.tensor(v, dtype=torch.float64) for k, v in q.items()}, c, L))
         d, m = p.dim, p.width
         tol = 4 * L * (d + m + 4) * EPS * (1 + q["y"] + 1 + q["z"] + ratio)
-        hyps = _hypotheses(part, inst, p, p0)
-        dev = {k: float(v.max()) * L / c if c > 0 else math.inf for k, v in sr.deviation_norms(p, p0).items()}
+        hyps = _params.hypotheses(inst, p, p0, 4 if part.startswith("proposition4.1") else 6)
+        dev = _params.deviation_over_radius(p, p0, c)
         return Measurement(
             check=f"e19/{part}",
             lhs=ratio,
