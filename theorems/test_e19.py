@@ -3,7 +3,8 @@
 ``e19/proposition4.2/alpha`` (the printed 5c/L) is false as printed: its smallest counterexample
 is a strict-xfail test in ``tests/test_e19_stability_checks.py`` and a pinned case here; the
 bound the proof supports is ``e19/proposition4.2/alpha-proof``; likewise ``e19/lemma4.3/a`` (the
-factor 2 of R_n dropped: ``tests/test_e19_gradient_checks.py``) and ``e19/lemma4.3/a-proof``. Each evaluation runs up to 1200
+factor 2 of R_n dropped: ``tests/test_e19_gradient_checks.py``) and ``e19/lemma4.3/a-proof``, and
+``e19/lemma6.2/distance`` (``tests/test_e19_random_feature_checks.py``) and its ``distance-proof``. Each evaluation runs up to 1200
 blocks, so the number of examples is capped.
 """
 from theorems._pytest_plugin import pinned_tests, property_test
@@ -18,4 +19,6 @@ test_lemma4_3_r = property_test("e19/lemma4.3/r", max_examples=8)
 test_lemma4_3_B = property_test("e19/lemma4.3/B", max_examples=8)
 test_lemma4_3_C = property_test("e19/lemma4.3/C", max_examples=8)
 test_lemma4_3_a_proof = property_test("e19/lemma4.3/a-proof", max_examples=8)
+test_lemma6_2_risk = property_test("e19/lemma6.2/risk", max_examples=30)
+test_lemma6_2_distance_proof = property_test("e19/lemma6.2/distance-proof", max_examples=30)
 test_pinned = pinned_tests("e19")
