@@ -1,0 +1,132 @@
+"""Lemma 6.4 of E, Ma, Wang, Wu (2019): on ``I_c(Theta0)`` the deep network stays close to the
+random-feature model ``f~(x; a, B0) = sum_l a(l)^T sigma(B0(l) x)`` with the same ``a``:
+
+    |f(x; a, B, theta) - f~(x; a, B0)| <= 6 c^2 |a| / L,                      (f)
+    |grad_a(l) f(x; a, B, theta) - grad_a(l) f~(x; a, B0)| <= c^2 / L.        (grad)
+
+``|a|`` is read as the Euclidean norm of all of ``a``, ``|a|^2 = sum_l |a(l)|^2``, the reading Theorem
+6.6 uses (``|a_t|^2 <= c_n^2 / L`` on ``I_{c_n}``, hence its ``c^3 / L^{3/2}``). The proof sums
+``|a(l)^T (g(l) - sigma(B0(l) x))| <= 6 |a(l)| c^2 / L`` over the blocks, which gives
+``6 c^2 / L sum_l |a(l)|``: a sum of block norms, up to ``sqrt(L - 1)`` times the Euclidean norm.
+``e19/lemma6.4/f-proof`` checks that (the statement with ``sum_l |a(l)|``). For the gradient the
+proof gives ``(1 + 5c/L) 6c^2/L + 5c/L`` and writes ``<~ c^2/L``; with Proposition 4.2's proven
+``|alpha - 1| <= 5c^2/L`` (its erratum) it is ``(1 + 5c^2/L) 6c^2/L + 5c^2/L``, checked as
+``e19/lemma6.4/grad-proof``; ``e19/lemma6.4/grad`` checks the printed constant 1.
+
+**Errata.** Both printed bounds are false. Smallest counterexample (minimum depth ``L = 6c^2`` at
+``c = 1``, ``d = m = 1``, ReLU, ``x = 1``, ``B0 = 1``, every block ``B = B0 + c/L``, ``a = r = C = c/L``):
+``|f - f~| / (6c^2 |a| / L) = 1.035`` and ``|grad difference| / (c^2/L) = 3.79``. With ``a = c/L`` in every
+block ``sum_l |a(l)| / |a| = sqrt(L - 1)`` and the ratio of (f) grows like ``sqrt(L)`` (2.3 found at
+``c = 10``, ``L = 600``): Theorem 6.6's ``L^{-3/2}`` rests on the Euclidean reading. The grad ratio
+is largest at small c (the ``c/L`` terms of ``g - g0`` are not ``c^2/L``). The proof's bounds hold (0.46
+and 0.24 there).
+
+The per-block gradients are ``alpha(l+1) g(l)`` and ``sigma(B0(l) x)``. Depth condition: the proof
+uses Propositions 4.1 and 4.2, so ``L >= 6 c^2``. Certified; tolerance as in :mod:`.stability`.
+"""
+from __future__ import annotations
+
+import torch
+
+import models.skip_resnet as sr
+from theorems._core import CERTIFIED, Check, Measurement, regime_of
+from theorems._instances import Spec
+from theorems._registry import register
+from theorems._tolerance import EPS
+from theorems.e19 import _params, _search
+
+DEPTH_K = 6
+
+#: part -> (quantity, bound(c, L, q), statement)
+PARTS = {
+    "f": ("f", lambda c, L, q: 6 * c**2 * q["a_l2"] / L, "|f - f~| <= 6c^2 |a| / L, |a| the Euclidean norm (as printed)"),
+    "f-proof": ("f", lambda c, L, q: 6 * c**2 * q["a_sum"] / L, "|f - f~| <= 6c^2 sum_l |a(l)| / L (what the proof sums)"),
+    "grad": ("grad", lambda c, L, q: c**2 / L, "max_l |grad_a(l) f - grad_a(l) f~| <= c^2/L (as printed)"),
+    "grad-proof": ("grad", lambda c, L, q: (1 + 5 * c**2 / L) * 6 * c**2 / L + 5 * c**2 / L,
+                   "max_l |grad_a(l) f - grad_a(l) f~| <= (1 + 5c^2/L) 6c^2/L + 5c^2/L (the proof's steps)"),
+}
+
+
+def reference_features(B0, x, act: str):
+    """``sigma(B0(l) x)`` for every block, (L-1, m): the features of f~ (torch, differentiable)."""
+    return sr.sigma(act, B0 @ x)
+
+
+def quantities(p: sr.Params, p0: sr.Params, x, act: str) -> dict:
+    """Torch scalars: ``|f - f~|``, ``max_l |alpha(l+1) g(l) - sigma(B0(l) x)|`` and the two norms of a."""
+    X = x[None, :]
+    y, _, pre = sr.forward(p, X, act)
+    alpha = sr.backprop(p, X, act)[0]
+    feat0 = reference_features(p0.B, x, act)
+    f_rf = (p.a * feat0).sum()
+    grad_dnn = alpha[1:, 0, None] * sr.sigma(act, pre)[:, 0, :]
+    return {
+        "f": (y[-1, 0] - f_rf).abs(),
+        "grad": torch.linalg.vector_norm(grad_dnn - feat0, dim=1).max(),
+        "a_l2": torch.linalg.vector_norm(p.a),
+        "a_sum": torch.linalg.vector_norm(p.a, dim=1).sum(),
+    }
+
+
+def _ratio(part: str, q: dict, c: float, L: int):
+    key, bound, _ = PARTS[part]
+    return q[key] / (bound(c, L, q) + 1e-300)  # a = 0 gives f = f~ = 0: ratio 0
+
+
+def _evaluator(part: str):
+    def evaluate(inst: dict) -> Measurement:
+        p, p0 = _params.params(inst)
+        c, L = inst["c"], inst["L"]
+        with torch.no_grad():
+            q = {k: float(v) for k, v in quantities(p, p0, torch.as_tensor(inst["x"], dtype=torch.float64), inst["activation"]).items()}
+        key, bound, _ = PARTS[part]
+        b = bound(c, L, q)
+        ratio = q[key] / b if b > 0 else (float("inf") if q[key] > 0 else 0.0)
+        hyps = _params.hypotheses(inst, p, p0, DEPTH_K)
+        return Measurement(
+            check=f"e19/lemma6.4/{part}", lhs=q[key], rhs=b, ratio=ratio, regime=regime_of(CERTIFIED, hyps), hypotheses=hyps,
+            constants={f"sup_{key}": q[key], "bound": b, **q, "L/c^2": L / c**2 if c > 0 else float("inf"),
+                       "sum_l|a(l)| / |a|": q["a_sum"] / q["a_l2"] if q["a_l2"] > 0 else 1.0},
+            details={"block_deviation_over_radius": _params.deviation_over_radius(p, p0, c), "blocks": p.blocks, "m": p.width, "d": p.dim},
+            tolerance=4 * L * (p.dim + p.width + 4) * EPS * (1 + ratio + 1 / max(b, 1e-300) * EPS),
+        )
+
+    return evaluate
+
+
+def _objective(part: str):
+    return lambda p, p0, x, act, c, L: _ratio(part, quantities(p, p0, x, act), c, L)
+
+
+def ascend(part: str, inst: dict, **kw) -> dict:
+    """Projected gradient ascent of the part's ratio from ``inst`` (:func:`._search.ascend`)."""
+    return _search.ascend(_objective(part), inst, **kw)
+
+
+ERRATA = {
+    "f": ("false as printed with |a| the Euclidean norm (Theorem 6.6's reading): smallest counterexample d = m = 1, "
+          "c = 1, L = 6, every block B = B0 + c/L, a = r = C = c/L, ratio 1.035 (pinned case lemma6.4-erratum-smallest); "
+          "the ratio grows like sqrt(L); the proof bounds the sum of block norms: e19/lemma6.4/f-proof"),
+    "grad": ("false as printed with the constant 1: ratio 3.79 on the same instance; the proof gives "
+             "(1 + 5c^2/L) 6c^2/L + 5c^2/L: e19/lemma6.4/grad-proof"),
+}
+
+_SPEC = Spec(_params.FIELDS, check=_params.validate, title="E-Ma-Wang-Wu parameter set and input")
+
+for _part, (_key, _bound, _what) in PARTS.items():
+    register(
+        Check(
+            id=f"e19/lemma6.4/{_part}",
+            title=_what + " on I_c(Theta0), x on the sphere",
+            statement="Lemma 6.4 (the deep net against the random-feature model)" + (": the proof's bound (corrected statement)" if _part.endswith("proof") else ""),
+            equation="Lemma 6.4, (6.2)",
+            regime=CERTIFIED,
+            hypotheses={f"L >= {DEPTH_K} c^2": "Propositions 4.1 and 4.2, used by the proof", "Theta in I_c(Theta0)": "Definition 1", "c >= 1, c/L <= 1": "Sec. 4"},
+            spec=_SPEC,
+            evaluate_validated=_evaluator(_part),
+            strategy=lambda: _search.strategy(DEPTH_K),
+            search=_search.searcher(_objective(_part), lambda inst, p=_part: _evaluator(p)(_SPEC.validate(inst)), DEPTH_K),
+            sweep={"quick": 12, "full": 120},
+            erratum=ERRATA.get(_part, ""),
+        )
+    )
