@@ -4,7 +4,6 @@ random-feature model without the 1/sqrt(m) of (2.5) is caught."""
 import math
 
 import pytest
-import torch
 
 import models.skip_resnet as sr
 import theorems
