@@ -26,4 +26,6 @@ test_lemma6_2_distance_proof = property_test("e19/lemma6.2/distance-proof", max_
 test_lemma6_4_f_proof = property_test("e19/lemma6.4/f-proof", max_examples=8)
 test_lemma6_4_grad_proof = property_test("e19/lemma6.4/grad-proof", max_examples=8)
 test_lemma4_4 = property_test("e19/lemma4.4", max_examples=5)
+test_lemma4_5 = property_test("e19/lemma4.5", max_examples=4)
+test_lemma4_6 = property_test("e19/lemma4.6", max_examples=4)
 test_pinned = pinned_tests("e19")

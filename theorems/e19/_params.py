@@ -14,17 +14,23 @@ import models.skip_resnet as sr
 from theorems._core import HYP_CERTIFIED, HYP_FALSE, InstanceError
 from theorems._instances import Field
 
-FIELDS = (
+_HEAD = (
     Field("activation", "str", "relu | tanh"),
     Field("L", "int", "depth L (the network has L - 1 blocks)", minimum=2, maximum=100_000),
     Field("c", "float", "radius c of I_c(Theta0): every block within c/L of its initial value", minimum=0),
-    Field("x", "vector", "input, a point of the unit sphere S^{d-1}"),
+)
+_PARAMS = (
     Field("B0", "array3", "initial B of every block, (L-1) x m x d, rows of norm 1/sqrt(m)"),
     Field("a", "matrix", "a of every block, (L-1) x m (default a0 = 0)", required=False),
     Field("r", "matrix", "r of every block, (L-1) x m (default r0 = 0)", required=False),
     Field("B", "array3", "B of every block, (L-1) x m x d (default B0)", required=False),
     Field("C", "array3", "C of every block, (L-1) x d x m (default C0 = 0)", required=False),
 )
+#: one parameter set and one input x (the sup statements over x on the sphere)
+FIELDS = _HEAD + (Field("x", "vector", "input, a point of the unit sphere S^{d-1}"),) + _PARAMS
+#: one parameter set and a data set (X, y) (the statements about R_n and H)
+DATA_FIELDS = _HEAD + (Field("X", "matrix", "data points on the unit sphere, n x d"),
+                       Field("y", "vector", "labels, |y_i| <= 1 (one per row of X)")) + _PARAMS
 
 #: relative tolerance on "x is on the sphere" and "rows of B0 have norm 1/sqrt(m)"
 SHAPE_RTOL = 1e-9
@@ -37,10 +43,18 @@ def validate(inst: dict) -> None:
     if B0.shape[0] != inst["L"] - 1:
         raise InstanceError(f"B0 must have L - 1 = {inst['L'] - 1} blocks (depth L has L - 1 blocks), got {B0.shape[0]}")
     m, d = B0.shape[1], B0.shape[2]
-    if inst["x"].shape != (d,):
-        raise InstanceError(f"x must have length d = {d}")
-    if abs(np.linalg.norm(inst["x"]) - 1) > SHAPE_RTOL:
-        raise InstanceError("x must lie on the unit sphere (||x|| = 1)")
+    if "x" in inst:
+        if inst["x"].shape != (d,):
+            raise InstanceError(f"x must have length d = {d}")
+        if abs(np.linalg.norm(inst["x"]) - 1) > SHAPE_RTOL:
+            raise InstanceError("x must lie on the unit sphere (||x|| = 1)")
+    else:
+        if inst["X"].shape[1] != d:
+            raise InstanceError(f"X must have d = {d} columns")
+        if np.abs(np.linalg.norm(inst["X"], axis=1) - 1).max() > SHAPE_RTOL:
+            raise InstanceError("rows of X must lie on the unit sphere")
+        if inst["y"].shape != (inst["X"].shape[0],):
+            raise InstanceError(f"y must have one label per row of X ({inst['X'].shape[0]})")
     rows = np.linalg.norm(B0, axis=2) * np.sqrt(m)
     if np.abs(rows - 1).max() > SHAPE_RTOL:
         raise InstanceError("rows of B0 must have norm 1/sqrt(m) (initialisation (2.5))")
@@ -58,9 +72,10 @@ def params(inst: dict) -> tuple[sr.Params, sr.Params]:
     return p, p0
 
 
-def to_instance(act: str, c: float, x, p: sr.Params, p0: sr.Params) -> dict:
-    """The JSON instance of a parameter set."""
-    return {"activation": act, "L": p.depth, "c": float(c), "x": np.asarray(x, dtype=float).tolist(),
+def to_instance(act: str, c: float, x, p: sr.Params, p0: sr.Params, y=None) -> dict:
+    """The JSON instance of a parameter set, with one input ``x`` or (``y`` given) data ``X = x``, ``y``."""
+    inputs = {"x": np.asarray(x, dtype=float).tolist()} if y is None else {"X": np.asarray(x, dtype=float).tolist(), "y": np.asarray(y, dtype=float).tolist()}
+    return {"activation": act, "L": p.depth, "c": float(c), **inputs,
             "B0": p0.B.detach().numpy().tolist(), "a": p.a.detach().numpy().tolist(), "r": p.r.detach().numpy().tolist(),
             "B": p.B.detach().numpy().tolist(), "C": p.C.detach().numpy().tolist()}
 

@@ -65,20 +65,23 @@ def strategy(k: float):
                      st.integers(0, 10_000), st.sampled_from(["aligned", "boundary", "interior"]))
 
 
-def ascend(objective, inst: dict, steps: int = 150, lr: float = 0.2, move_B0: bool = True) -> dict:
+def ascend(objective, inst: dict, steps: int = 150, lr: float = 0.2, move_B0: bool = True, move_x: bool = True) -> dict:
     """Projected gradient ascent of ``objective`` over ``I_c(Theta0)`` and the sphere, from
     ``inst``; returns the best instance seen (Adam, relative step ``lr`` of c/L on the deviations).
 
-    The statements hold for every draw of (2.5), so with ``move_B0`` the initial ``B0`` moves too
-    (its rows kept on the sphere of radius ``1/sqrt(m)``), and ``B`` follows as ``B0`` plus a
-    deviation in the ball of radius c/L."""
+    The deterministic statements hold for every draw of (2.5), so with ``move_B0`` the initial
+    ``B0`` moves too (its rows kept on the sphere of radius ``1/sqrt(m)``), and ``B`` follows as
+    ``B0`` plus a deviation in the ball of radius c/L. A data instance (``X``, ``y``) passes
+    ``y=`` to the objective; its rows move on the sphere only with ``move_x``."""
     p, p0 = _params.params(inst)
     c, L, act = inst["c"], inst["L"], inst["activation"]
     m = p.width
-    x = torch.as_tensor(inst["x"], dtype=torch.float64).clone().requires_grad_(True)
+    data = "X" in inst
+    y = torch.as_tensor(inst["y"], dtype=torch.float64) if data else None
+    x = torch.as_tensor(inst["X" if data else "x"], dtype=torch.float64).clone().requires_grad_(move_x)
     W0 = p0.B.clone().requires_grad_(move_B0)
     dev = [(p.B - p0.B).clone().requires_grad_(True)] + [t.clone().requires_grad_(True) for t in (p.r, p.a, p.C)]
-    opt = torch.optim.Adam(dev + [x], lr=lr * c / L)
+    opt = torch.optim.Adam(dev + ([x] if move_x else []), lr=lr * c / L)
     opt0 = torch.optim.Adam([W0], lr=lr / m**0.5) if move_B0 else None
 
     def current():
@@ -89,12 +92,12 @@ def ascend(objective, inst: dict, steps: int = 150, lr: float = 0.2, move_B0: bo
     best, best_inst = -math.inf, inst
     for _ in range(steps):
         cur, q0 = current()
-        xn = x / torch.linalg.vector_norm(x)
-        val = objective(cur, q0, xn, act, c, L)
+        xn = x / torch.linalg.vector_norm(x, dim=-1, keepdim=True)
+        val = objective(cur, q0, xn, act, c, L) if y is None else objective(cur, q0, xn, act, c, L, y=y)
         if float(val.detach()) > best:
             best = float(val.detach())
             best_inst = _params.to_instance(act, c, xn.detach().numpy(), sr.Params(*(t.detach() for t in cur.tensors())),
-                                            sr.Params(*(t.detach() for t in q0.tensors())))
+                                            sr.Params(*(t.detach() for t in q0.tensors())), y=None if y is None else y.numpy())
         opt.zero_grad()
         if opt0:
             opt0.zero_grad()
@@ -107,7 +110,7 @@ def ascend(objective, inst: dict, steps: int = 150, lr: float = 0.2, move_B0: bo
             W0.copy_(q0.B)
             for t, v, v0 in zip(dev, cur.tensors(), q0.tensors()):
                 t.copy_(v - v0)
-            x /= torch.linalg.vector_norm(x)
+            x /= torch.linalg.vector_norm(x, dim=-1, keepdim=True)
     return best_inst
 
 
