@@ -28,4 +28,8 @@ test_lemma6_4_grad_proof = property_test("e19/lemma6.4/grad-proof", max_examples
 test_lemma4_4 = property_test("e19/lemma4.4", max_examples=5)
 test_lemma4_5 = property_test("e19/lemma4.5", max_examples=4)
 test_lemma4_6 = property_test("e19/lemma4.6", max_examples=4)
+test_theorem7_1 = property_test("e19/theorem7.1", max_examples=2)
+test_theorem3_2 = property_test("e19/theorem3.2", max_examples=2)
+test_proposition5_1 = property_test("e19/proposition5.1", max_examples=2)
+test_theorem6_6 = property_test("e19/theorem6.6", max_examples=2)
 test_pinned = pinned_tests("e19")
