@@ -6,4 +6,4 @@ network model with skip-connections". Catalog: THEOREMS.md ``e19``; text:
 - :mod:`.stability`: Propositions 4.1 (forward) and 4.2 (backward stability), sup statements over
   ``I_c(Theta0)`` searched by projected gradient ascent.
 """
-from theorems.e19 import dynamics, gradients, gram, lower_bounds, random_feature_flow, reference_model, stability  # noqa: F401  (registers the checks)
+from theorems.e19 import dynamics, figure1, gradients, gram, lower_bounds, random_feature_flow, reference_model, stability  # noqa: F401  (registers the checks)
