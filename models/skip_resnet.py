@@ -156,6 +156,20 @@ def in_neighbourhood(p: Params, p0: Params, c: float, *, rtol: float = 1e-12) ->
     return all(bool((v <= eps).all()) for v in deviation_norms(p, p0).values())
 
 
+def random_point(p0: Params, c: float, *, seed: int, fraction: float = 1.0) -> Params:
+    """A point of ``I_c(Theta0)``: every block moved by ``fraction * c/L`` in a uniformly random
+    direction (``fraction = 1``: on the boundary of every block's ball)."""
+    rng = np.random.default_rng(seed)
+    eps = fraction * c / p0.depth
+
+    def move(shape):
+        v = rng.standard_normal(shape)
+        return eps * v / np.sqrt((v**2).sum(axis=tuple(range(1, v.ndim)), keepdims=True))
+
+    k, m, d = p0.blocks, p0.width, p0.dim
+    return Params.of(p0.B.numpy() + move((k, m, d)), p0.r.numpy() + move((k, m)), p0.a.numpy() + move((k, m)), p0.C.numpy() + move((k, d, m)))
+
+
 def project(p: Params, p0: Params, c: float) -> Params:
     """The Euclidean projection onto ``I_c(Theta0)``: each block's deviation scaled into its ball of
     radius ``c/L`` (a product of balls: the projection is blockwise)."""

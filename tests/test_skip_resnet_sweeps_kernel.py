@@ -20,14 +20,7 @@ def sphere_rows(rng, n, d):
 
 def neighbourhood_point(act, d, m, L, c, seed):
     p0 = sr.init(d, m, L, seed=seed)
-    rng = np.random.default_rng(seed + 1)
-
-    def ball(shape):
-        v = rng.standard_normal(shape)
-        return c / L * v / np.sqrt((v**2).sum(axis=tuple(range(1, v.ndim)), keepdims=True))
-
-    k = L - 1
-    return sr.Params.of(p0.B.numpy() + ball((k, m, d)), ball((k, m)), ball((k, m)), ball((k, d, m))), p0
+    return sr.random_point(p0, c, seed=seed + 1), p0
 
 
 @pytest.mark.parametrize("act", sr.ACTIVATIONS)
@@ -75,6 +68,14 @@ def test_risk_gradient_matches_autograd(act):
     e = (sr.output(p, X, act) - Y) / 6
     torch.testing.assert_close(torch.einsum("n,knm->km", e, per.a), G.a)
     torch.testing.assert_close(torch.einsum("n,kndm->kdm", e, per.C), G.C)
+
+
+def test_random_points_lie_on_the_boundary_of_the_neighbourhood():
+    p0 = sr.init(3, 4, 20, seed=0)
+    p = sr.random_point(p0, 2.0, seed=1)
+    assert sr.in_neighbourhood(p, p0, 2.0) and not sr.in_neighbourhood(p, p0, 1.99)
+    for v in sr.deviation_norms(p, p0).values():
+        torch.testing.assert_close(v, torch.full_like(v, 2.0 / 20))
 
 
 def test_gram_at_initialisation_is_the_feature_gram():

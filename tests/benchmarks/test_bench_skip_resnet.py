@@ -43,15 +43,8 @@ class Stack(nn.Module):
 
 
 def point(n, d, m, L, c=3.0, seed=0):
-    p0 = sr.init(d, m, L, seed=seed)
-    rng = np.random.default_rng(seed + 1)
-
-    def ball(shape):
-        v = rng.standard_normal(shape)
-        return c / L * v / np.sqrt((v**2).sum(axis=tuple(range(1, v.ndim)), keepdims=True))
-
-    k = L - 1
-    p = sr.Params.of(p0.B.numpy() + ball((k, m, d)), ball((k, m)), ball((k, m)), ball((k, d, m)))
+    p = sr.random_point(sr.init(d, m, L, seed=seed), c, seed=seed + 1)
+    rng = np.random.default_rng(seed + 2)
     X = rng.standard_normal((n, d))
     return p, torch.tensor(X / np.linalg.norm(X, axis=1, keepdims=True)), torch.tensor(rng.uniform(-1, 1, n))
 

@@ -36,9 +36,21 @@ DATA_FIELDS = _HEAD + (Field("X", "matrix", "data points on the unit sphere, n x
 SHAPE_RTOL = 1e-9
 
 
-def validate(inst: dict) -> None:
+def validate_data(inst: dict) -> None:
+    """``activation`` is relu or tanh, the rows of ``X`` lie on the sphere, and ``y`` (when the
+    instance has labels) has one per row."""
     if inst["activation"] not in sr.ACTIVATIONS:
         raise InstanceError(f"activation must be relu or tanh, got {inst['activation']!r}")
+    X = inst.get("X")
+    if X is not None:
+        if np.abs(np.linalg.norm(X, axis=1) - 1).max() > SHAPE_RTOL:
+            raise InstanceError("rows of X must lie on the unit sphere")
+        if inst.get("y") is not None and inst["y"].shape != (X.shape[0],):
+            raise InstanceError(f"y must have one label per row of X ({X.shape[0]})")
+
+
+def validate(inst: dict) -> None:
+    validate_data(inst)
     B0 = inst["B0"]
     if B0.shape[0] != inst["L"] - 1:
         raise InstanceError(f"B0 must have L - 1 = {inst['L'] - 1} blocks (depth L has L - 1 blocks), got {B0.shape[0]}")
@@ -48,13 +60,8 @@ def validate(inst: dict) -> None:
             raise InstanceError(f"x must have length d = {d}")
         if abs(np.linalg.norm(inst["x"]) - 1) > SHAPE_RTOL:
             raise InstanceError("x must lie on the unit sphere (||x|| = 1)")
-    else:
-        if inst["X"].shape[1] != d:
-            raise InstanceError(f"X must have d = {d} columns")
-        if np.abs(np.linalg.norm(inst["X"], axis=1) - 1).max() > SHAPE_RTOL:
-            raise InstanceError("rows of X must lie on the unit sphere")
-        if inst["y"].shape != (inst["X"].shape[0],):
-            raise InstanceError(f"y must have one label per row of X ({inst['X'].shape[0]})")
+    elif inst["X"].shape[1] != d:
+        raise InstanceError(f"X must have d = {d} columns")
     rows = np.linalg.norm(B0, axis=2) * np.sqrt(m)
     if np.abs(rows - 1).max() > SHAPE_RTOL:
         raise InstanceError("rows of B0 must have norm 1/sqrt(m) (initialisation (2.5))")

@@ -114,9 +114,10 @@ def ascend(objective, inst: dict, steps: int = 150, lr: float = 0.2, move_B0: bo
     return best_inst
 
 
-def searcher(objective, evaluate, k: float, *, c: float = 10.0, d: int = 3, m: int = 4):
+def searcher(objective, evaluate, k: float, *, c: float = 10.0, d: int = 3, m: int = 4, steps: int = 60):
     """A check's ``search``: ``budget`` rounds of aligned and boundary starts at ``(d, m, c)`` and
-    ``L = k c^2`` (ReLU and tanh), each ascended; returns the worst instance by ``evaluate``."""
+    ``L = k c^2`` (ReLU and tanh), each ascended ``steps`` steps; returns the worst instance by
+    ``evaluate``."""
     def search(seed: int, budget: int, progress: bool = False) -> dict:
         rng = np.random.default_rng(seed)
         best, best_inst = -math.inf, None
@@ -124,7 +125,7 @@ def searcher(objective, evaluate, k: float, *, c: float = 10.0, d: int = 3, m: i
         for i in range(max(budget, 1)):
             for act in sr.ACTIVATIONS:
                 for kind in ("aligned", "boundary"):
-                    inst = ascend(objective, start(act, d, m, L, c, int(rng.integers(1 << 30)), kind))
+                    inst = ascend(objective, start(act, d, m, L, c, int(rng.integers(1 << 30)), kind), steps=steps)
                     ratio = evaluate(inst).ratio
                     if ratio > best:
                         best, best_inst = ratio, inst

@@ -42,6 +42,7 @@ from theorems._core import HYP_CERTIFIED, HYP_FALSE, HYP_NOT_CHECKABLE, MEASURED
 from theorems._fit import fit_power_law, law_ratio
 from theorems._instances import Field, Spec
 from theorems._registry import register
+from theorems.e19 import _params
 
 #: the flow's time horizon: L lambda_n t / 2 = FLOW_HORIZON
 FLOW_HORIZON = 3.0
@@ -68,14 +69,8 @@ FIELDS = (
 
 
 def _validate(inst: dict) -> None:
-    if inst["activation"] not in sr.ACTIVATIONS:
-        raise InstanceError(f"activation must be relu or tanh, got {inst['activation']!r}")
-    X = inst["X"]
-    if np.abs(np.linalg.norm(X, axis=1) - 1).max() > 1e-9:
-        raise InstanceError("rows of X must lie on the unit sphere")
-    if inst["y"].shape != (X.shape[0],):
-        raise InstanceError(f"y must have one label per row of X ({X.shape[0]})")
-    if kk.lambda_n(X, inst["activation"]) <= 0:
+    _params.validate_data(inst)
+    if kk.lambda_n(inst["X"], inst["activation"]) <= 0:
         raise InstanceError("lambda_n <= 0: Assumption 2.1 fails for this data set")
 
 

@@ -55,7 +55,12 @@ def _evaluate(inst: dict) -> Measurement:
     depths = sorted(int(v) for v in ((inst.get("depths") or {}).get("L") or (2, 10, 100)))
     if len(depths) < 2 or depths[0] < 2:
         raise InstanceError("depths must list at least two depths >= 2")
-    c = curves(tuple(depths), inst["n"], inst["d"], inst["steps"], inst["seed"])
+    return measurement(curves(tuple(depths), inst["n"], inst["d"], inst["steps"], inst["seed"]), inst)
+
+
+def measurement(c: dict, inst: dict) -> Measurement:
+    """The check's verdict from :func:`curves` (the report generator draws the same curves)."""
+    depths = sorted(c)
     deepest = c[depths[-1]]
     final = float(deepest["nn"][-1] / deepest["nn"][0])
     gaps = [c[L]["gap"] for L in depths]

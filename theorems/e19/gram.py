@@ -42,6 +42,7 @@ import models.skip_resnet_kernel as kk
 from theorems._core import ESTIMATED, HYP_CERTIFIED, HYP_FALSE, Check, InstanceError, Measurement, regime_of
 from theorems._instances import Field, Spec
 from theorems._registry import register
+from theorems.e19 import _params
 
 #: neurons ((L - 1) m) times draws the check samples at most
 MAX_WORK = 2 * 10**8
@@ -67,11 +68,7 @@ def required_depth(lam: float, n: int, m: int, delta: float) -> float:
 
 
 def _validate(inst: dict) -> None:
-    if inst["activation"] not in sr.ACTIVATIONS:
-        raise InstanceError(f"activation must be relu or tanh, got {inst['activation']!r}")
-    X = inst["X"]
-    if np.abs(np.linalg.norm(X, axis=1) - 1).max() > 1e-9:
-        raise InstanceError("rows of X must lie on the unit sphere")
+    _params.validate_data(inst)
     if not 0 < inst["delta"] < 1:
         raise InstanceError(f"delta must lie in (0, 1), got {inst['delta']}")
 

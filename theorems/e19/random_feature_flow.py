@@ -39,6 +39,7 @@ from theorems._core import CERTIFIED, HYP_CERTIFIED, HYP_FALSE, Check, InstanceE
 from theorems._instances import Field, Spec
 from theorems._registry import register
 from theorems._tolerance import EPS
+from theorems.e19 import _params
 
 FIELDS = (
     Field("activation", "str", "relu | tanh"),
@@ -51,24 +52,16 @@ FIELDS = (
     Field("a0", "matrix", "initial a, (L-1) x m (default 0, initialisation (2.5))", required=False),
 )
 
-SHAPE_RTOL = 1e-9
-
-
 def _validate(inst: dict) -> None:
-    if inst["activation"] not in sr.ACTIVATIONS:
-        raise InstanceError(f"activation must be relu or tanh, got {inst['activation']!r}")
+    _params.validate_data(inst)
     B0, X = inst["B0"], inst["X"]
     k, m, d = B0.shape
     if k != inst["L"] - 1:
         raise InstanceError(f"B0 must have L - 1 = {inst['L'] - 1} blocks, got {k}")
     if X.shape[1] != d:
         raise InstanceError(f"X must have d = {d} columns")
-    if np.abs(np.linalg.norm(X, axis=1) - 1).max() > SHAPE_RTOL:
-        raise InstanceError("rows of X must lie on the unit sphere")
-    if np.abs(np.linalg.norm(B0, axis=2) * np.sqrt(m) - 1).max() > SHAPE_RTOL:
+    if np.abs(np.linalg.norm(B0, axis=2) * np.sqrt(m) - 1).max() > _params.SHAPE_RTOL:
         raise InstanceError("rows of B0 must have norm 1/sqrt(m) (initialisation (2.5))")
-    if inst["y"].shape != (X.shape[0],):
-        raise InstanceError(f"y must have one label per row of X ({X.shape[0]})")
     for name in ("a_star", "a0"):
         if inst.get(name) is not None and inst[name].shape != (k, m):
             raise InstanceError(f"{name} must have shape (L-1, m) = ({k}, {m})")
