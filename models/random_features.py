@@ -13,6 +13,8 @@ thin SVD ``Phi = U S V^T`` and ``r0 = Phi a0 - y`` its solution is
     Phi a_t - y = (I - U U^T) r0 + U diag(exp(-t s^2 / n)) U^T r0,
 
 evaluated with ``expm1`` (no cancellation at small ``t s^2``); directions with ``s = 0`` do not move.
+Discrete GD ``a_{k+1} = a_k - eta grad E_n(a_k)`` has the same form with ``1 - (1 - eta s^2/n)^k`` in
+place of ``1 - exp(-t s^2/n)`` (:meth:`Flow.gd`).
 """
 from __future__ import annotations
 
@@ -67,6 +69,14 @@ class Flow:
 
     def _decay(self, t: float) -> np.ndarray:
         return -np.expm1(-t * self.s**2 / self.y.size)  # 1 - exp(-t s^2 / n), accurate at small t s^2
+
+    def gd(self, eta: float, k: int) -> np.ndarray:
+        """``a_k`` of discrete GD with step ``eta`` (flat): ``1 - (1 - eta s^2/n)^k`` per direction."""
+        if eta <= 0 or k < 0:
+            raise ValueError(f"need eta > 0 and k >= 0, got eta={eta}, k={k}")
+        decay = -np.expm1(k * np.log1p(-eta * self.s**2 / self.y.size + 0j)).real if k else np.zeros_like(self.s)
+        coef = np.divide(decay, self.s, out=np.zeros_like(self.s), where=self.s > 0)
+        return self.a0 - self.V @ (coef * self.c0)
 
     def a(self, t: float) -> np.ndarray:
         """``a_t`` (flat)."""

@@ -32,6 +32,14 @@ def test_the_ascent_keeps_them(inst):
         assert m.verdict == HOLDS and m.ratio >= theorems.evaluate(f"e19/{part}", inst).ratio - 1e-12
 
 
+@pytest.mark.parametrize("act", ["relu", "tanh"])
+def test_along_the_gd_path(act):
+    inst = lb.instance(act, 2, 3, 4, 1.0, 3, "gd")
+    m45, m46 = theorems.evaluate("e19/lemma4.5", inst), theorems.evaluate("e19/lemma4.6", inst)
+    assert m45.verdict == HOLDS and m46.verdict == HOLDS and not m45.false_hypotheses
+    assert max(m45.details["block_deviation_over_radius"].values()) > 0.5  # GD went well into I_c
+
+
 def test_gram_normalised_by_L_squared_is_caught(monkeypatch, inst):
     real = sw.gram
     monkeypatch.setattr(sw, "gram", lambda p, X, act, ps=None: real(p, X, act, ps) / p.depth)

@@ -64,3 +64,10 @@ def test_a_reference_model_without_the_width_scaling_is_caught(monkeypatch):
     assert theorems.evaluate("e19/lemma6.4/f-proof", inst).verdict == HOLDS
     monkeypatch.setattr(rm, "reference_features", lambda B0, x, act: sr.sigma(act, 4.0 * B0 @ x))  # sqrt(m) = 4
     assert theorems.evaluate("e19/lemma6.4/f-proof", inst).verdict == COUNTEREXAMPLE
+
+
+def test_a_gradient_bound_made_ten_times_too_strong_is_caught(monkeypatch):
+    """Planted bug: the proof's (1 + 5c^2/L) 6c^2/L + 5c^2/L divided by 10 (0.24 of it is reached)."""
+    key, bound, what = rm.PARTS["grad-proof"]
+    monkeypatch.setitem(rm.PARTS, "grad-proof", (key, lambda c, L, q: bound(c, L, q) / 10, what))
+    assert theorems.evaluate("e19/lemma6.4/grad-proof", all_blocks()).verdict == COUNTEREXAMPLE

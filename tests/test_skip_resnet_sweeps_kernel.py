@@ -150,3 +150,8 @@ def test_random_feature_flow_against_solve_ivp_and_the_deep_net():
     np.testing.assert_allclose(rf.output(a, p0.B.numpy(), X, "tanh"), sr.output(sr.Params.of(p0.B.numpy(), a=a), torch.tensor(X), "tanh").numpy(), atol=1e-15)
     with pytest.raises(ValueError, match="t must be"):
         flow.a(-1.0)
+    # discrete GD in closed form against the plain iteration
+    a, eta = a0.copy(), 0.7
+    for _ in range(25):
+        a = a - eta * Phi.T @ (Phi @ a - y) / 7
+    np.testing.assert_allclose(flow.gd(eta, 25), a, atol=1e-13)

@@ -22,7 +22,8 @@ data ``(X, y)`` and a point ``Theta``; the hypotheses are the event, ``L >= 200 
   proof writes ``L lambda_min(H) R_n``, losing the factor 2 of (2.1) in the safe direction), so the
   ratio is at most ``lambda_n / (4 lambda_min(H))``: at most 1/2 where (4.10) holds.
 
-The search minimises ``lambda_min(H(Theta))`` (resp. the gradient ratio over the labels too) over
+Points: structured starts, points of the GD path (the last GD iterate still in ``I_c``:
+:func:`along_gd`), and the search, which minimises ``lambda_min(H(Theta))`` (resp. the gradient ratio over the labels too) over
 ``I_c`` by projected gradient ascent, data and ``B0`` fixed. ``H`` and the gradient come from the
 sweep passes (:mod:`models.skip_resnet_sweeps`). Tolerance: the pass's relative error
 ``L (d + m + 4) eps``, doubled for the Gram's products, plus the eigenvalue's ``n`` ulp.
@@ -113,31 +114,50 @@ def ascend(part: str, inst: dict, **kw) -> dict:
     return _search.ascend(_objective(part), inst, move_B0=False, move_x=False, **kw)
 
 
+def along_gd(inst: dict, max_steps: int = 2000) -> dict:
+    """The last GD iterate (the flow's step ``0.05 / (L lambda_max(H(Theta0)))`` on the instance's
+    data) that is still in ``I_c(Theta0)``: a point of the GD path, where Lemmas 4.5/4.6 are used
+    (the flow leaves ``I_1`` early: it settles at an effective c of 3-8, see :mod:`.dynamics`)."""
+    p, p0 = _params.params(inst)
+    X, y, act, c = torch.as_tensor(inst["X"]), torch.as_tensor(inst["y"]), inst["activation"], inst["c"]
+    p = p0
+    eta = 0.05 / (p0.depth * float(torch.linalg.eigvalsh(sw.gram(p0, X, act))[-1]))
+    for _ in range(max_steps):
+        _, G, _ = sw.risk_and_gradient(p, X, y, act)
+        q = sr.Params(*(t - eta * g for t, g in zip(p.tensors(), G.tensors())))
+        if not sr.in_neighbourhood(q, p0, c):
+            break
+        p = q
+    out = _params.to_instance(act, c, inst["X"], p, p0, y=inst["y"])
+    return out
+
+
 def instance(act: str, n: int, d: int, m: int, c: float, seed: int, kind: str, depth_mult: float = 1.0) -> dict:
     """Well-separated data (rows of a random orthogonal matrix plus 0.1 noise, n <= d), labels in
     [-1, 1], the smallest depth ``ceil(200 c^2/lambda_n)`` times ``depth_mult``, a draw of (2.5)
-    (redrawn until Lemma 4.4's event holds on it) and a start point of ``kind`` (as in
-    :func:`._search.start`: ``aligned``, ``boundary``, ``interior``)."""
+    (redrawn until Lemma 4.4's event holds on it) and a point of ``kind``: as in
+    :func:`._search.start` (``aligned``, ``boundary``, ``interior``) or ``gd`` (:func:`along_gd`)."""
     rng = np.random.default_rng(seed)
     X = np.linalg.qr(rng.standard_normal((d, d)))[0][:n] + 0.1 * rng.standard_normal((n, d))
     X /= np.linalg.norm(X, axis=1, keepdims=True)
     lam = kk.lambda_n(X, act)
     L = math.ceil(DEPTH_FACTOR * c**2 / lam * depth_mult)
     for s in range(seed, seed + 50):
-        inst = _search.start(act, d, m, L, c, s, kind)
+        inst = _search.start(act, d, m, L, c, s, "interior" if kind == "gd" else kind)
         B0 = np.asarray(inst["B0"])
         H0 = sw.gram(sr.Params.of(B0), torch.as_tensor(X), act).numpy()
         if np.linalg.eigvalsh(H0)[0] >= EVENT * lam:
             break
     del inst["x"]
-    return {**inst, "X": X.tolist(), "y": rng.uniform(-1, 1, n).tolist()}
+    inst = {**inst, "X": X.tolist(), "y": rng.uniform(-1, 1, n).tolist()}
+    return along_gd(_SPEC.validate(inst)) if kind == "gd" else inst
 
 
 def strategy():
     """ReLU and tanh, 2 or 3 points, widths 2 to 8, c = 1 or 1.5 (depths 2e3 to 2e4), the three
-    kinds of start."""
+    kinds of start and points of the GD path."""
     return st.builds(instance, st.sampled_from(sr.ACTIVATIONS), st.integers(2, 3), st.sampled_from([3, 4]), st.sampled_from([2, 4, 8]),
-                     st.sampled_from([1.0, 1.5]), st.integers(0, 10_000), st.sampled_from(["aligned", "boundary", "interior"]))
+                     st.sampled_from([1.0, 1.5]), st.integers(0, 10_000), st.sampled_from(["aligned", "boundary", "interior", "gd"]))
 
 
 def _searcher(part: str):
