@@ -202,7 +202,7 @@ def markdown(res):
     for r in res["lemma44"]["event"]:
         L.append(f"| {r['activation']} | {r['n']} | {r['d']} | {r['m']} | {r['delta']} | {_f(r['lambda_n'])} | {_f(r['L_req'])} | {_f(r['frequency'])} | "
                  f"{_f(r['delta_quantile_lambda_min_H_over_lambda_n'])} | {_f(r['L_suffices/L_req'])} | {_f(r['ratio'])} | {r['verdict']} |")
-    L += ["", "The lemma's depth is loose by a factor 15 to 300 here. E H(Theta0) against K (3 points in d = 2, 400 draws, L = 4):", "",
+    L += ["", "The lemma's depth is loose by a factor 30 to 270 here. E H(Theta0) against K (3 points in d = 2, 400 draws, L = 4):", "",
           "| act | m | max z vs (1-1/L)K | max z vs (1-1/L)K_m | z* | rel. gap to K | lambda_min(K_m)/lambda_n | verdict |", "|---|---|---|---|---|---|---|---|"]
     for r in res["lemma44"]["mean"]:
         L.append(f"| {r['activation']} | {r['m']} | {_f(r['max_z_vs_K'])} | {_f(r['max_z_vs_K_m'])} | {_f(r['z_critical'])} | {_f(r['rel_gap_to_K'])} | "
@@ -220,7 +220,7 @@ def markdown(res):
                  f"{_f(t32['rate_ratio'])} | {_f(p51['max_t c_t'])} | {_f(p51['c_n = 8/lambda_n'])} | {_f(t66['exponent'], '.3f')} "
                  f"[{_f(t66['exponent_lo'], '.3f')}, {_f(t66['exponent_hi'], '.3f')}] |")
     L += ["", "Consistent with all four, and loose: the risk decays 4-20x faster than the bounds, Theta moves to an effective "
-          "c of 3-8 against c_n ~ 140-270, and the gap to the random-feature model shrinks like L^-2, not L^-3/2 "
+          "c of 3-8 against c_n ~ 120-230, and the gap to the random-feature model shrinks like L^-2, not L^-3/2 "
           "(the theorem's exponent is loose by ~0.5; its constant c_n^3 n is ~1e7).", "",
           "![Theorem 6.6 law](e19-theorem66-law.png)", "",
           "## Figure 1", "",
