@@ -75,6 +75,20 @@ def test_the_three_quarters_made_too_strong_is_caught(monkeypatch):
     assert theorems.evaluate("e19/lemma4.4", inst).verdict == INCONSISTENT
 
 
+def test_the_mean_on_a_singular_kernel():
+    """n = 3 points in d = 1 (only +-1 exist): K is singular; the check still compares means."""
+    inst = dict(TANH_MEAN, X=[[1.0], [-1.0], [1.0]], activation="relu")
+    m = theorems.evaluate("e19/lemma4.4/mean", inst)
+    assert m.verdict == CONSISTENT and np.isnan(m.constants["lambda_min(K_m)/lambda_n"])
+
+
+def test_every_quick_sweep_instance_evaluates():
+    from theorems._sweep import instances
+
+    for inst in instances(theorems.get("e19/lemma4.4/mean"), "quick"):
+        theorems.evaluate("e19/lemma4.4/mean", inst)
+
+
 def test_bad_instances():
     inst = gram.event_instance("relu", 3, 3, 16, 0.1, 1)
     for change, needle in [({"delta": 1.5}, "delta"), ({"X": [[2.0, 0, 0]]}, "unit sphere"), ({"activation": "gelu"}, "relu or tanh"),
