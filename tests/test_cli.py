@@ -39,6 +39,25 @@ def test_eval_json(tmp_path):
     assert obj["lhs"] == pytest.approx(lam, rel=1e-12)
 
 
+def test_eval_reads_a_gzipped_worst_instance(tmp_path):
+    """Large worst instances are kept as .json.gz (theorems._report._write_worst); eval reads them."""
+    from theorems._report import _write_worst
+
+    inst = {"X": two_points(0.95)}
+    assert _write_worst(tmp_path, "satpathi21/lemma1/upper", inst).endswith(".json")
+    import theorems._report as rep
+
+    old, rep.GZIP_ABOVE = rep.GZIP_ABOVE, 10
+    try:
+        name = _write_worst(tmp_path, "satpathi21/lemma1/upper", inst)
+    finally:
+        rep.GZIP_ABOVE = old
+    assert name.endswith(".json.gz") and not (tmp_path / "satpathi21__lemma1__upper.json").exists()
+    rc, out, err = cli("eval", "satpathi21/lemma1/upper", "--instance", str(tmp_path / name), "--json")
+    assert rc == 0, err
+    assert json.loads(out)["holds"] is True
+
+
 def test_eval_from_stdin_human_readable():
     rc, out, _ = cli("eval", "satpathi21/lemma1/lower", "--instance", "-", stdin=json.dumps({"X": two_points(0.3)}))
     assert rc == 0 and "inside envelope" in out and "C_log" in out

@@ -58,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("id")
     e = sub.add_parser("eval", help="evaluate one instance (a JSON file, '-' for stdin)")
     e.add_argument("id")
-    e.add_argument("--instance", required=True, metavar="FILE.json")
+    e.add_argument("--instance", required=True, metavar="FILE.json", help="a JSON instance ('-' for stdin; FILE.json.gz is read compressed)")
     e.add_argument("--json", action="store_true", help="print one JSON object")
     s = sub.add_parser("search", help="adversarial search for the worst instance of a check")
     s.add_argument("id")
@@ -139,7 +139,12 @@ def _describe(args) -> int:
 
 
 def _read_instance(path: str) -> dict:
-    text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    if path.endswith(".gz"):
+        import gzip
+
+        text = gzip.decompress(Path(path).read_bytes()).decode("utf-8")
+    else:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

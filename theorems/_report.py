@@ -150,8 +150,9 @@ def render(store_path=None, out_dir="reports", version: str | None = None) -> di
     out.mkdir(parents=True, exist_ok=True)
     (out / "worst").mkdir(exist_ok=True)
     for s in summary:
+        s["worst_instance_file"] = None
         if s["worst_instance"] is not None:
-            (out / "worst" / (s["check"].replace("/", "__") + ".json")).write_text(json.dumps(s["worst_instance"], sort_keys=True, indent=1) + "\n")
+            s["worst_instance_file"] = "worst/" + _write_worst(out / "worst", s["check"], s["worst_instance"])
     papers = sorted({s["paper"] for s in summary}, key=lambda p: list(PAPERS).index(p) if p in PAPERS else 99)
     (out / "README.md").write_text(_index(summary, version, len(rows), papers))
     for p in papers:
@@ -159,12 +160,33 @@ def render(store_path=None, out_dir="reports", version: str | None = None) -> di
         (out / f"{p}-sweep.md").write_text(_page(p, ps, version))
         _figures(p, ps, out)
     result = {"code_version": version, "rows": len(rows),
-              "checks": [{k: v for k, v in s.items() if k not in ("ratios", "details_at_worst")} for s in summary],
+              "checks": [{k: v for k, v in s.items() if k not in ("ratios", "details_at_worst", "worst_instance")} for s in summary],
               "results": [{"check": r["check"], "instance_hash": r["instance_hash"], "ratio": r["measurement"]["ratio"],
                            "tolerance": r["measurement"]["tolerance"], "regime": r["measurement"]["regime"], "verdict": r["measurement"]["verdict"]}
                           for r in rows]}
     (out / "results.json").write_text(json.dumps(result, sort_keys=True, indent=1, allow_nan=True) + "\n")
     return result
+
+
+#: worst instances whose JSON is larger than this are written gzip-compressed (``.json.gz``)
+GZIP_ABOVE = 1 << 20
+
+
+def _write_worst(folder, check_id: str, instance) -> str:
+    """Write a worst instance as ``<check>.json`` (indented), or compact and gzip-compressed with a
+    fixed mtime (byte-identical on re-rendering) when large; returns the file name."""
+    import gzip
+
+    stem = check_id.replace("/", "__")
+    text = json.dumps(instance, sort_keys=True, indent=1) + "\n"
+    for old in (folder / (stem + ".json"), folder / (stem + ".json.gz")):
+        old.unlink(missing_ok=True)
+    if len(text) <= GZIP_ABOVE:
+        (folder / (stem + ".json")).write_text(text)
+        return stem + ".json"
+    compact = json.dumps(instance, sort_keys=True, separators=(",", ":")) + "\n"
+    (folder / (stem + ".json.gz")).write_bytes(gzip.compress(compact.encode(), mtime=0))
+    return stem + ".json.gz"
 
 
 def _index(summary, version, nrows, papers) -> str:
@@ -194,9 +216,9 @@ def _page(paper, ps, version) -> str:
         if s.get("erratum"):
             L.append(f"- erratum: {s['erratum']}")
         if s["worst_instance"] is not None:
-            name = s["check"].replace("/", "__") + ".json"
-            L.append(f"- worst instance: [`worst/{name}`](worst/{name}); re-run with "
-                     f"`python -m theorems eval {s['check']} --instance reports/worst/{name}`")
+            name = s["worst_instance_file"]
+            L.append(f"- worst instance: [`{name}`]({name}); re-run with "
+                     f"`python -m theorems eval {s['check']} --instance reports/{name}`")
             L.append("- constants there: " + _constants_text(s["constants_at_worst"], limit=12))
         if _width_law(s):
             L.append(f"- width law at the worst instance: ![width law]({_png_name(s['check'])})")

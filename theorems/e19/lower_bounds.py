@@ -154,10 +154,11 @@ def instance(act: str, n: int, d: int, m: int, c: float, seed: int, kind: str, d
 
 
 def strategy():
-    """ReLU and tanh, 2 or 3 points, widths 2 to 8, c = 1 or 1.5 (depths 2e3 to 2e4), the three
-    kinds of start and points of the GD path."""
-    return st.builds(instance, st.sampled_from(sr.ACTIVATIONS), st.integers(2, 3), st.sampled_from([3, 4]), st.sampled_from([2, 4, 8]),
-                     st.sampled_from([1.0, 1.5]), st.integers(0, 10_000), st.sampled_from(["aligned", "boundary", "interior", "gd"]))
+    """ReLU and tanh, 2 points in d = 3, widths 2 and 4, c = 1 (depths ~1e3 to 5e3: an instance
+    holds every parameter, so deeper ones are too large to keep as worst cases), the three kinds of
+    start and points of the GD path."""
+    return st.builds(instance, st.sampled_from(sr.ACTIVATIONS), st.just(2), st.just(3), st.sampled_from([2, 4]),
+                     st.just(1.0), st.integers(0, 10_000), st.sampled_from(["aligned", "boundary", "interior", "gd"]))
 
 
 def _searcher(part: str):
