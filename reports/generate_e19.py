@@ -25,6 +25,7 @@ from theorems._registry import all_checks  # noqa: E402
 from theorems._search import hypothesis_search  # noqa: E402
 from theorems._pytest_plugin import pinned_cases  # noqa: E402
 from theorems._registry import get  # noqa: E402
+from theorems._report import _write_worst  # noqa: E402
 from theorems.e19 import dynamics, figure1, gram  # noqa: E402
 
 #: Hypothesis examples per check (targeted on the ratio); the adversarial ``search`` budget
@@ -32,6 +33,8 @@ EXAMPLES = 12
 BUDGET = {"e19/lemma6.2/risk": 30, "e19/lemma6.2/distance": 30, "e19/lemma6.2/distance-proof": 30}
 DEFAULT_BUDGET = 1
 SKIP_SEARCH = ("e19/lemma4.4", "e19/theorem", "e19/proposition5.1", "e19/figure1")
+#: worst instances hold every layer's parameters: those over 100 kB are kept gzip-compressed
+WORST_GZIP_ABOVE = 100_000
 
 
 def _f(x, fmt=".4g"):
@@ -69,7 +72,8 @@ def searches():
                 if r > best:
                     best_inst, best = case["instance"], r
         m = theorems.evaluate(chk.id, best_inst)
-        row.update(worst_ratio=m.ratio, verdict=m.verdict, seconds=round(time.time() - t, 1), instance=best_inst,
+        row.update(worst_ratio=m.ratio, verdict=m.verdict, seconds=round(time.time() - t, 1),
+                   instance_file="e19-worst/" + _write_worst(ROOT / "reports" / "e19-worst", chk.id, best_inst, gzip_above=WORST_GZIP_ABOVE),
                    constants={k: v for k, v in m.to_json()["constants"].items() if isinstance(v, (int, float))})
         rows.append(row)
         print(f"{chk.id}: {m.verdict} {_f(m.ratio)} ({row['seconds']} s)", file=sys.stderr)
@@ -190,7 +194,8 @@ def markdown(res):
     for r in res["search"]:
         L.append(f"| `{r['check']}` | {r['regime']} | {_f(r.get('hypothesis_worst'))} | {_f(r.get('ascent_worst'))} | {_f(r.get('pinned_worst'))} | {_f(r['worst_ratio'])} | "
                  f"{r['verdict']} | {'yes' if r['erratum'] else ''} |")
-    L += ["", "Every worst instance is in `reports/e19.json` (key `instance`): `python -m theorems eval CHECK --instance FILE.json` re-runs it.",
+    L += ["", "Every worst instance is in `reports/e19-worst/` (large ones gzip-compressed; `reports/e19.json` names the file, key "
+          "`instance_file`): `python -m theorems eval CHECK --instance reports/e19-worst/FILE` re-runs it.",
           "Lemmas 4.5/4.6 are checked as their deterministic core (conditional on Lemma 4.4's event, computed on the draw); the "
           "depth `200 c^2/lambda_n` makes the perturbation tiny: lambda_min(H) stays ~lambda_n, so (4.10) holds with room 2 and "
           "(4.12) with room 4 (the proof also drops the factor 2 there, in the safe direction).", "",

@@ -172,16 +172,19 @@ def render(store_path=None, out_dir="reports", version: str | None = None) -> di
 GZIP_ABOVE = 1 << 20
 
 
-def _write_worst(folder, check_id: str, instance) -> str:
+def _write_worst(folder, check_id: str, instance, gzip_above: int | None = None) -> str:
     """Write a worst instance as ``<check>.json`` (indented), or compact and gzip-compressed with a
-    fixed mtime (byte-identical on re-rendering) when large; returns the file name."""
+    fixed mtime (byte-identical on re-rendering) when its JSON is longer than ``gzip_above``
+    characters (default ``GZIP_ABOVE``); returns the file name."""
     import gzip
 
+    gzip_above = GZIP_ABOVE if gzip_above is None else gzip_above
+    Path(folder).mkdir(parents=True, exist_ok=True)
     stem = check_id.replace("/", "__")
     text = json.dumps(instance, sort_keys=True, indent=1) + "\n"
     for old in (folder / (stem + ".json"), folder / (stem + ".json.gz")):
         old.unlink(missing_ok=True)
-    if len(text) <= GZIP_ABOVE:
+    if len(text) <= gzip_above:
         (folder / (stem + ".json")).write_text(text)
         return stem + ".json"
     compact = json.dumps(instance, sort_keys=True, separators=(",", ":")) + "\n"
