@@ -66,6 +66,25 @@ def test_rows_of_another_code_version_are_kept(tmp_path, monkeypatch):
         assert s.versions() == ["newer", "test-version"] and s.count() == 2 * n
 
 
+def test_code_version_ignores_the_reports_it_writes(tmp_path, monkeypatch):
+    """``report`` rewrites the tracked ``reports/``: that must not turn the code version ``+dirty``
+    (the next ``report`` would find no rows of the new version and sweep again); code changes do."""
+    monkeypatch.delenv("THEOREMS_CODE_VERSION", raising=False)
+    git = lambda *a: subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *a], cwd=tmp_path, check=True, capture_output=True)
+    git("init", "-q")
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "README.md").write_text("old\n")
+    (tmp_path / "code.py").write_text("x = 1\n")
+    git("add", ".")
+    git("commit", "-qm", "init")
+    clean = _store.code_version(tmp_path)
+    assert len(clean) == 40
+    (tmp_path / "reports" / "README.md").write_text("new\n")
+    assert _store.code_version(tmp_path) == clean
+    (tmp_path / "code.py").write_text("x = 2\n")
+    assert _store.code_version(tmp_path) == clean + "+dirty"
+
+
 @pytest.mark.parametrize("content", [b"not a database at all", b"SQLite format 3\x00" + b"\x01" * 200])
 def test_corrupted_store_is_an_error_and_left_untouched(tmp_path, content):
     p = tmp_path / "bad.sqlite"

@@ -2,7 +2,7 @@
 
 Key: ``(check, instance_hash, code_version)``. ``instance_hash`` is the SHA-256 of the instance's
 canonical JSON (sorted keys, no whitespace, floats as Python's ``repr``); ``code_version`` is the
-git commit of the checkout (``+dirty`` when the tree has changes), or ``THEOREMS_CODE_VERSION``
+git commit of the checkout (``+dirty`` when tracked files outside ``reports/`` have changes), or ``THEOREMS_CODE_VERSION``
 when set. Rows written by another code version are kept and never overwritten: a new version
 adds its own rows.
 
@@ -60,14 +60,21 @@ def instance_hash(instance: dict) -> str:
     return hashlib.sha256(canonical_json(instance).encode()).hexdigest()
 
 
-def code_version() -> str:
+#: tracked paths that hold outputs, not code: changing them (``report`` rewrites ``reports/``) does
+#: not make the checkout ``+dirty``
+OUTPUT_PATHS = ("reports",)
+
+
+def code_version(root: Path | None = None) -> str:
+    """The code version of the checkout at ``root`` (default: this project's)."""
     env = os.environ.get("THEOREMS_CODE_VERSION")
     if env:
         return env
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[1] if root is None else Path(root)
     try:
         head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root, capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".", *(f":!{p}" for p in OUTPUT_PATHS)],
+                               cwd=root, capture_output=True, text=True, timeout=10).stdout.strip()
         return head + ("+dirty" if dirty else "")
     except (OSError, subprocess.SubprocessError):
         from importlib.metadata import PackageNotFoundError, version
