@@ -18,11 +18,13 @@ import multiprocessing
 import os
 import sys
 import time
+import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hseed
+from hypothesis.errors import HypothesisDeprecationWarning
 
 from theorems._core import InstanceError, UNRESOLVED, VACUOUS
 from theorems._core import _jsonable
@@ -57,7 +59,12 @@ def instances(check, profile: str) -> list[dict]:
         drawn.append(inst)
 
     if n > 0:
-        collect()
+        with warnings.catch_warnings():
+            # Hypothesis flags any change of the global `random` state while it generates; with a
+            # Dask client, the client's own threads draw from `random` meanwhile. The draws here
+            # come from Hypothesis's seeded generator only, so they are unaffected.
+            warnings.filterwarnings("ignore", message="Do not use the `random` module", category=HypothesisDeprecationWarning)
+            collect()
     out, seen = [], set()
     for inst in pinned(check) + drawn:
         inst = _jsonable(inst)
