@@ -12,7 +12,7 @@ import numpy as np
 
 import models.skip_resnet as sr
 from theorems._core import HYP_CERTIFIED, HYP_FALSE, InstanceError
-from theorems._instances import Field
+from theorems._instances import Field, Spec
 
 _HEAD = (
     Field("activation", "str", "relu | tanh"),
@@ -69,6 +69,10 @@ def validate(inst: dict) -> None:
         params(inst)
     except ValueError as exc:
         raise InstanceError(str(exc)) from None
+
+
+#: the instance spec of the checks on one parameter set and one input (Propositions 4.1/4.2, Lemmas 4.3, 6.4)
+SPEC = Spec(FIELDS, check=validate, title="E-Ma-Wang-Wu parameter set and input")
 
 
 def params(inst: dict) -> tuple[sr.Params, sr.Params]:

@@ -31,7 +31,6 @@ import torch
 
 import models.skip_resnet_sweeps as sw
 from theorems._core import CERTIFIED, Check, Measurement, regime_of
-from theorems._instances import Spec
 from theorems._registry import register
 from theorems._tolerance import EPS
 from theorems.e19 import _params, _search
@@ -75,7 +74,7 @@ def _evaluator(part: str):
         with torch.no_grad():
             q = {k: float(v) for k, v in gradient_norms(p, x, inst["activation"]).items()}
         key, bound, _ = PARTS[part]
-        ratio = 2 * q[key] / bound(c, L)
+        ratio = _ratio(part, q, c, L)
         hyps = _params.hypotheses(inst, p, p0, DEPTH_K)
         return Measurement(
             check=f"e19/lemma4.3/{part}",
@@ -107,7 +106,7 @@ ERRATUM = ("false as printed: the proof drops the factor 2 of R_n = |e|^2/(2n); 
            "x = 1, B0 = 1 the ratio is 2/(1 + 50c^2/L) >= 4/3 (pinned case lemma4.3-a-erratum-smallest); "
            "the corrected bound 2(1 + 50c^2/L) R_n is e19/lemma4.3/a-proof")
 
-_SPEC = Spec(_params.FIELDS, check=_params.validate, title="E-Ma-Wang-Wu parameter set and input")
+_SPEC = _params.SPEC
 
 for _part, (_key, _bound, _what) in PARTS.items():
     register(

@@ -30,7 +30,6 @@ import torch
 
 import models.skip_resnet as sr
 from theorems._core import CERTIFIED, Check, Measurement, regime_of
-from theorems._instances import Spec
 from theorems._registry import register
 from theorems._tolerance import EPS
 from theorems.e19 import _params, _search
@@ -111,7 +110,7 @@ ERRATA = {
              "(1 + 5c^2/L) 6c^2/L + 5c^2/L: e19/lemma6.4/grad-proof"),
 }
 
-_SPEC = Spec(_params.FIELDS, check=_params.validate, title="E-Ma-Wang-Wu parameter set and input")
+_SPEC = _params.SPEC
 
 for _part, (_key, _bound, _what) in PARTS.items():
     register(

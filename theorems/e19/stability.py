@@ -31,7 +31,6 @@ import torch
 
 import models.skip_resnet as sr
 from theorems._core import CERTIFIED, Check, Measurement, regime_of
-from theorems._instances import Spec
 from theorems._registry import register
 from theorems._tolerance import EPS
 from theorems.e19 import _params, _search
@@ -120,7 +119,7 @@ def ascend(part: str, inst: dict, **kw) -> dict:
 ERRATUM = ("false as printed: |alpha - 1| <= 5c/L fails for c > ~4.6 (smallest counterexample: pinned case "
            "proposition4.2-alpha-erratum-smallest); the proof supports 5c^2/L (e19/proposition4.2/alpha-proof)")
 
-_SPEC = Spec(_params.FIELDS, check=_params.validate, title="E-Ma-Wang-Wu parameter set and input")
+_SPEC = _params.SPEC
 
 for _part, (_key, _bound, _k, _what) in list(PARTS.items()) + [("proposition4.2/alpha-proof", (None, None, 6, "alpha - 1 <= 5c^2/L and 1 - alpha <= 3c^2/L (what the proof derives)"))]:
     register(
