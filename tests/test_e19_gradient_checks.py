@@ -85,3 +85,13 @@ def test_risk_without_the_half_is_caught(monkeypatch):
 def test_too_shallow_is_vacuous():
     m = theorems.evaluate("e19/lemma4.3/a", smallest_a_counterexample(c=1.0, L=99))
     assert m.verdict == VACUOUS and "L >= 100 c^2" in m.false_hypotheses
+
+
+@pytest.mark.parametrize("part, factor", [("r", 30_000), ("B", 20)])
+def test_the_r_and_B_bounds_made_too_strong_are_caught(monkeypatch, part, factor):
+    """Planted bug: the part's bound divided by ``factor``; the ascent from a boundary start
+    breaks it (the r-part's sup is ~1e-4 of its bound, so only a bound far too strong fails)."""
+    key, bound, what = gradients.PARTS[part]
+    monkeypatch.setitem(gradients.PARTS, part, (key, lambda c, L: bound(c, L) / factor, what))
+    inst = gradients.ascend(part, _search.start("tanh", 3, 4, 300, 1.5, 0, "boundary"), steps=30)
+    assert theorems.evaluate(f"e19/lemma4.3/{part}", inst).verdict == COUNTEREXAMPLE

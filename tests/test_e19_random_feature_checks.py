@@ -72,3 +72,12 @@ def test_bad_instances_and_vacuous_labels():
             theorems.evaluate("e19/lemma6.2/risk", dict(SMALLEST, **change))
     m = theorems.evaluate("e19/lemma6.2/risk", dict(SMALLEST, y=[1.5]))
     assert m.verdict == VACUOUS and "|y_i| <= 1" in m.false_hypotheses
+
+
+def test_a_flow_running_uphill_is_caught_by_the_distance_bound(monkeypatch):
+    """Planted bug: the flow with the sign of the gradient flipped (ascent): a_t leaves a* = a0 = 0
+    exponentially and the corrected distance bound |a_t - a*|^2 <= |a0 - a*|^2 + 2t E_n(a*) fails."""
+    assert theorems.evaluate("e19/lemma6.2/distance-proof", SMALLEST).verdict == HOLDS
+    real = rf.Flow._decay
+    monkeypatch.setattr(rf.Flow, "_decay", lambda self, t: real(self, -t))
+    assert theorems.evaluate("e19/lemma6.2/distance-proof", SMALLEST).verdict == COUNTEREXAMPLE

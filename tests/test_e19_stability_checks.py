@@ -123,3 +123,14 @@ def test_bad_instances_are_rejected():
                            ({"B0": [[[0.5]]] * 132}, "1/sqrt"), ({"L": 50}, "L - 1 = 49 blocks"), ({"a": [[0.0, 0.0]] * 132}, "shape")]:
         with pytest.raises(theorems.InstanceError, match=needle):
             theorems.evaluate("e19/proposition4.2/alpha", dict(inst, **change))
+
+
+@pytest.mark.parametrize("part, L, factor", [("proposition4.1/y", 16, 10), ("proposition4.1/g", 16, 8), ("proposition4.2/beta", 24, 4)])
+def test_a_bound_made_too_strong_is_caught_by_the_ascent(monkeypatch, part, L, factor):
+    """Planted bug: the part's bound divided by ``factor`` (e.g. 4c -> 0.4c for y). The boundary
+    start still meets it; the ascent from there (ratio x2-10 higher) breaks it."""
+    key, bound, k, what = stability.PARTS[part]
+    monkeypatch.setitem(stability.PARTS, part, (key, lambda c, L: bound(c, L) / factor, k, what))
+    start = _search.start("tanh", 3, 4, L, 2.0, 0, "boundary")
+    assert theorems.evaluate(f"e19/{part}", start).verdict == HOLDS
+    assert theorems.evaluate(f"e19/{part}", stability.ascend(part, start, steps=30)).verdict == COUNTEREXAMPLE
