@@ -44,7 +44,12 @@ def test_regime_of():
         (ESTIMATED, 2.0, 0.0, "inconsistent"),
         (MEASURED, 0.9, 0.0, "inside envelope"),
         (MEASURED, 1.1, 0.0, "outside envelope"),
-        (CERTIFIED, math.nan, 0.0, "counterexample"),
+        # a non-finite number never decides a verdict (issue 16): undecided, never a disproof
+        (CERTIFIED, math.nan, 0.0, "unresolved"),
+        (CERTIFIED, 2.0, math.nan, "unresolved"),
+        (CERTIFIED, 2.0, math.inf, "unresolved"),
+        (ESTIMATED, math.nan, 0.0, "unresolved"),
+        (MEASURED, math.nan, 0.0, "unresolved"),
     ],
 )
 def test_verdicts(regime, ratio, tol, verdict):
@@ -60,6 +65,19 @@ def test_unresolved_and_vacuous_are_not_decided():
     assert meas(CERTIFIED, 5.0, resolved=False).holds is None
     m = Measurement("p/s", 0, 1, 0.0, "hypotheses-false", {"h": HYP_FALSE})
     assert m.holds is None and m.verdict == "vacuous" and "h" in m.explain()
+
+
+def test_infinite_ratio_decides_only_from_finite_sides():
+    # lhs > 0 >= rhs, both finite: a genuine violation
+    m = Measurement("p/s", 1.0, 0.0, ratio_of(1.0, 0.0), CERTIFIED, {})
+    assert m.verdict == "counterexample" and m.nonfinite == ""
+    # the right-hand side overflowed: the planted bug of issue 16 (a NaN tolerance from rhs = inf
+    # used to be reported as a disproof)
+    for lhs, rhs, ratio, tol in [(1.0, math.inf, 0.0, math.nan), (math.inf, 1.0, math.inf, 0.0),
+                                 (math.inf, math.inf, math.nan, 0.0), (1.0, math.nan, math.nan, 0.0)]:
+        m = Measurement("p/s", lhs, rhs, ratio, CERTIFIED, {}, tolerance=tol)
+        assert m.verdict == "unresolved" and m.holds is None, (lhs, rhs, ratio, tol)
+        assert "non-finite" in m.explain() and m.to_json()["verdict"] == "unresolved"
 
 
 def test_ratio_of():

@@ -108,9 +108,29 @@ class Measurement:
         return [k for k, v in self.hypotheses.items() if v == HYP_FALSE]
 
     @property
+    def nonfinite(self) -> str:
+        """Why a non-finite number would decide this verdict ('' when none would).
+
+        A NaN ratio, a non-finite tolerance, or an infinite ratio built from a non-finite lhs or
+        rhs (an overflow, not a division by a non-positive right-hand side) decides nothing: the
+        measurement is ``unresolved``. An infinite ratio from finite ``lhs > 0 >= rhs`` is a
+        genuine violation and stays decisive.
+        """
+        bad = [name for name, v in (("ratio", self.ratio), ("lhs", self.lhs), ("rhs", self.rhs), ("tolerance", self.tolerance))
+               if not _isfinite(v)]
+        if not bad or bad == ["ratio"] and _isinf(self.ratio) and _isfinite(self.lhs) and _isfinite(self.rhs):
+            return ""
+        return "non-finite " + ", ".join(bad)
+
+    @property
+    def decided(self) -> bool:
+        """Resolved and decided by finite numbers only."""
+        return self.resolved and not self.nonfinite
+
+    @property
     def holds(self) -> bool | None:
         """True/False when the inequality (or envelope) is decided; None when vacuous or unresolved."""
-        if self.regime == HYPOTHESES_FALSE or not self.resolved:
+        if self.regime == HYPOTHESES_FALSE or not self.decided:
             return None
         return bool(self.ratio <= 1.0 + self.tolerance)
 
@@ -118,7 +138,7 @@ class Measurement:
     def verdict(self) -> str:
         if self.regime == HYPOTHESES_FALSE:
             return VACUOUS
-        if not self.resolved:
+        if not self.decided:
             return UNRESOLVED
         ok = self.holds
         return {
@@ -131,6 +151,8 @@ class Measurement:
         """One sentence a researcher can read without knowing the framework."""
         if self.regime == HYPOTHESES_FALSE:
             return "the instance breaks " + ", ".join(self.false_hypotheses) + ": the statement says nothing"
+        if self.resolved and self.nonfinite:
+            return f"a non-finite number ({self.nonfinite}: an overflow or an undefined value) would decide it: undecided"
         if not self.resolved:
             return "the decisive quantity is within its floating-point error bound: undecided"
         return {
@@ -147,7 +169,7 @@ class Measurement:
             "lhs": _num(self.lhs),
             "rhs": _num(self.rhs),
             "ratio": _num(self.ratio),
-            "tolerance": self.tolerance,
+            "tolerance": _num(self.tolerance),
             "holds": self.holds,
             "verdict": self.verdict,
             "explanation": self.explain(),
@@ -155,6 +177,20 @@ class Measurement:
             "constants": {k: _num(v) for k, v in self.constants.items()},
             "details": _jsonable(self.details),
         }
+
+
+def _isfinite(x) -> bool:
+    try:
+        return math.isfinite(float(x))
+    except (TypeError, ValueError, OverflowError):
+        return False
+
+
+def _isinf(x) -> bool:
+    try:
+        return math.isinf(float(x))
+    except (TypeError, ValueError, OverflowError):
+        return False
 
 
 def _num(x: float) -> float | str:
