@@ -87,7 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--workers", type=_positive, metavar="N", help="workers for the quick sweep run when the store has no rows")
     c = sub.add_parser("compare", help="checks whose verdict or worst ratio changed between two code versions in the store")
     c.add_argument("rev_a", metavar="REV_A", help="a code version in the store, a unique prefix of one, or a git revision (e.g. HEAD~1)")
-    c.add_argument("rev_b", metavar="REV_B")
+    c.add_argument("rev_b", metavar="REV_B", help="the same, for the version compared with REV_A")
     c.add_argument("--store", metavar="PATH", help="SQLite results store (default reports/results.sqlite)")
     c.add_argument("--threshold", type=_fraction, default=0.01, metavar="T",
                    help="list worst ratios that moved by more than this, relative (0.05 or 5%%; default 1%%)")
