@@ -31,6 +31,7 @@ examples:
   python -m theorems sweep --profile quick --workers 2       # all checks, into reports/results.sqlite
   python -m theorems sweep oymak19/theorem4.1 --scheduler tcp://127.0.0.1:8786
   python -m theorems report --out reports                   # runs the quick sweep first if needed
+  python -m theorems compare HEAD~1 HEAD --threshold 5%      # what moved between two code versions
   python -m theorems figure1 --out reports/satpathi21-figure1.png --compare
 """
 
@@ -84,6 +85,13 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--out", metavar="DIR", default=str(Path(__file__).resolve().parents[1] / "reports"), help="output directory (default reports/)")
     rp.add_argument("--version", metavar="CODE_VERSION", help="report rows of this code version (default: the current one)")
     rp.add_argument("--workers", type=_positive, metavar="N", help="workers for the quick sweep run when the store has no rows")
+    c = sub.add_parser("compare", help="checks whose verdict or worst ratio changed between two code versions in the store")
+    c.add_argument("rev_a", metavar="REV_A", help="a code version in the store, a unique prefix of one, or a git revision (e.g. HEAD~1)")
+    c.add_argument("rev_b", metavar="REV_B", help="the same, for the version compared with REV_A")
+    c.add_argument("--store", metavar="PATH", help="SQLite results store (default reports/results.sqlite)")
+    c.add_argument("--threshold", type=_fraction, default=0.01, metavar="T",
+                   help="list worst ratios that moved by more than this, relative (0.05 or 5%%; default 1%%)")
+    c.add_argument("--json", action="store_true", help="print one JSON object")
     r = sub.add_parser("run", help="run every check (pytest over the suite) and print the summary table")
     r.add_argument("--profile", choices=["ci", "dev", "thorough"], default="dev")
     r.add_argument("pytest_args", nargs="*", help="extra arguments for pytest (after --)")
@@ -99,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
             return figure1.main(argv[1:])
         args = _parser().parse_args(argv)
         return {"list": _list, "describe": _describe, "eval": _eval, "search": _search, "run": _run,
-                "sweep": _sweep_cmd, "report": _report_cmd}[args.cmd](args)
+                "sweep": _sweep_cmd, "report": _report_cmd, "compare": _compare_cmd}[args.cmd](args)
     except _UsageError as exc:
         print(str(exc), file=sys.stderr)
         return 2
@@ -261,6 +269,27 @@ def _report_cmd(args) -> int:
             return 1
     out = render(args.store, args.out, version)
     print(f"report: {out['rows']} results, {len(out['checks'])} checks -> {args.out}/README.md")
+    return 0
+
+
+def _fraction(text: str) -> float:
+    """A relative threshold: ``0.05`` or ``5%``."""
+    try:
+        v = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number such as 0.05 or 5%, got {text!r}") from None
+    if not (v >= 0 and math.isfinite(v)):
+        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {text!r}")
+    return v
+
+
+def _compare_cmd(args) -> int:
+    from theorems._compare import compare, markdown
+    from theorems._store import DEFAULT_PATH, Store
+
+    with Store(args.store or DEFAULT_PATH, create=False) as st:
+        c = compare(st, args.rev_a, args.rev_b, args.threshold)
+    print(json.dumps(c, sort_keys=True) if args.json else markdown(c), end="\n" if args.json else "")
     return 0
 
 

@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import shutil
+import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -139,33 +142,89 @@ def summarise(rows: list[dict]) -> list[dict]:
 
 
 def render(store_path=None, out_dir="reports", version: str | None = None) -> dict:
-    """Write the report files for ``version`` (default: the current code version); returns the summary."""
+    """Write the report files for ``version`` (default: the current code version); returns the summary.
+
+    Every link in the pages is relative and points inside ``out_dir``. The whole output is written
+    into a temporary folder beside ``out_dir`` and moved into place at the end with a few renames,
+    so that a report killed while it reads the store or draws leaves the old pages as they were;
+    files in ``out_dir`` that are not report outputs (scripts, the store, other pages) are kept."""
     from theorems._store import code_version
 
-    out = Path(out_dir)
+    out = Path(out_dir).resolve()
+    if out.exists() and not out.is_dir():
+        raise NotADirectoryError(f"--out {out_dir}: not a folder")
     with Store(store_path) if store_path else Store() as store:
         version = version or code_version()
         rows = list(store.rows(version=version))
     summary = summarise(rows)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "worst").mkdir(exist_ok=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_tmp(out)
+    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}{_TMP}{os.getpid()}-"))
+    try:
+        result = _write(tmp, out, summary, rows, version)
+        _move_into_place(tmp, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return result
+
+
+#: infix of the temporary folders beside the output folder (``.<out>.report-tmp-<pid>-<random>``)
+_TMP = ".report-tmp-"
+
+
+def _write(tmp: Path, out: Path, summary, rows, version) -> dict:
+    """Write the report into the empty folder ``tmp``; ``out`` is where it will live (the papers'
+    figure reproductions are linked only when they are there)."""
+    (tmp / "worst").mkdir()
     for s in summary:
         s["worst_instance_file"] = None
         if s["worst_instance"] is not None:
-            s["worst_instance_file"] = "worst/" + _write_worst(out / "worst", s["check"], s["worst_instance"])
+            s["worst_instance_file"] = "worst/" + _write_worst(tmp / "worst", s["check"], s["worst_instance"])
     papers = sorted({s["paper"] for s in summary}, key=lambda p: list(PAPERS).index(p) if p in PAPERS else 99)
-    (out / "README.md").write_text(_index(summary, version, len(rows), papers))
+    (tmp / "README.md").write_text(_index(summary, version, len(rows), papers))
     for p in papers:
         ps = [s for s in summary if s["paper"] == p]
-        (out / f"{p}-sweep.md").write_text(_page(p, ps, version))
-        _figures(p, ps, out)
+        made = _figures(p, ps, tmp)
+        figures = [(png, text) for png, text in FIGURES.get(p, []) if (out / png).is_file()]
+        (tmp / f"{p}-sweep.md").write_text(_page(p, ps, version, made, figures))
     result = {"code_version": version, "rows": len(rows),
               "checks": [{k: v for k, v in s.items() if k not in ("ratios", "details_at_worst", "worst_instance")} for s in summary],
               "results": [{"check": r["check"], "instance_hash": r["instance_hash"], "ratio": r["measurement"]["ratio"],
                            "tolerance": r["measurement"]["tolerance"], "regime": r["measurement"]["regime"], "verdict": r["measurement"]["verdict"]}
                           for r in rows]}
-    (out / "results.json").write_text(json.dumps(result, sort_keys=True, indent=1, allow_nan=True) + "\n")
+    (tmp / "results.json").write_text(json.dumps(result, sort_keys=True, indent=1, allow_nan=True) + "\n")
     return result
+
+
+def _outputs() -> set[str]:
+    """Every name a report may write at the top of its folder (to remove those it no longer makes)."""
+    names = {"README.md", "results.json", "worst"} | {f"{p}-sweep.md" for p in PAPERS} | {f"{p}-ratios.png" for p in PAPERS}
+    return names | {_png_name(c.id) for c in all_checks()}
+
+
+def _move_into_place(tmp: Path, out: Path) -> None:
+    """Replace the report outputs in ``out`` by those in ``tmp`` (renames on one file system): the
+    old ``worst/`` goes into ``tmp`` (removed with it), outputs not made this time are removed, and
+    ``README.md``, the entry page, comes last."""
+    out.mkdir(exist_ok=True)
+    new = {p.name for p in tmp.iterdir()}
+    if (out / "worst").is_dir():
+        os.rename(out / "worst", tmp / ".old-worst")
+    for name in sorted(_outputs() - new - {"worst"}):
+        (out / name).unlink(missing_ok=True)
+    for name in sorted(new, key=lambda n: (n == "README.md", n)):
+        os.replace(tmp / name, out / name)
+
+
+def _remove_stale_tmp(out: Path) -> None:
+    """Remove temporary folders of reports into ``out`` whose process is gone (killed)."""
+    for d in out.parent.glob(f".{out.name}{_TMP}*"):
+        try:
+            os.kill(int(d.name[len(out.name) + 1 + len(_TMP):].split("-")[0]), 0)
+        except ProcessLookupError:
+            shutil.rmtree(d, ignore_errors=True)
+        except (ValueError, OSError):  # not ours, or a live process of another user
+            pass
 
 
 #: worst instances whose JSON is larger than this are written gzip-compressed (``.json.gz``)
@@ -209,9 +268,11 @@ def _index(summary, version, nrows, papers) -> str:
     return "\n".join(L) + "\n"
 
 
-def _page(paper, ps, version) -> str:
-    L = [f"# {PAPERS.get(paper, paper)}: sweep results", "", f"Code version `{version}`. Ratio histograms: "
-         f"![ratios]({paper}-ratios.png)", ""]
+def _page(paper, ps, version, made: set[str], figures: list) -> str:
+    """The paper's page; ``made``: the figures written for it, ``figures``: the reproductions to show."""
+    ratios = f"{paper}-ratios.png"
+    L = [f"# {PAPERS.get(paper, paper)}: sweep results", "", f"Code version `{version}`."
+         + (f" Ratio histograms: ![ratios]({ratios})" if ratios in made else ""), ""]
     for s in ps:
         L += [f"## {s['check']}", "", f"{s['title']}", "", f"- statement: {s['statement']} ({s['equation']})",
               f"- regime: {s['regime']}; instances: {s['instances']}; verdicts: " + ", ".join(f"{k} {v}" for k, v in s["verdicts"].items()),
@@ -220,13 +281,13 @@ def _page(paper, ps, version) -> str:
             L.append(f"- erratum: {s['erratum']}")
         if s["worst_instance"] is not None:
             name = s["worst_instance_file"]
-            L.append(f"- worst instance: [`{name}`]({name}); re-run with "
-                     f"`python -m theorems eval {s['check']} --instance reports/{name}`")
+            L.append(f"- worst instance: [`{name}`]({name}); re-run from this folder with "
+                     f"`python -m theorems eval {s['check']} --instance {name}`")
             L.append("- constants there: " + _constants_text(s["constants_at_worst"], limit=12))
-        if _width_law(s):
+        if _png_name(s["check"]) in made:
             L.append(f"- width law at the worst instance: ![width law]({_png_name(s['check'])})")
         L.append("")
-    for png, text in FIGURES.get(paper, []):
+    for png, text in figures:
         L += [f"### {png}", "", text, "", f"![{png}]({png})", ""]
     return "\n".join(L) + "\n"
 
@@ -240,13 +301,15 @@ def _width_law(s):
     return isinstance(d, dict) and isinstance(d.get("excess_q90_by_width"), dict) and isinstance(d.get("fit"), dict)
 
 
-def _figures(paper, ps, out: Path) -> None:
+def _figures(paper, ps, out: Path) -> set[str]:
+    """Draw the paper's ratio histograms and width laws into ``out``; returns the files written."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     meta = {"Software": None}
+    made: set[str] = set()
     shown = [s for s in ps if s["ratios"]]
     if shown:
         cols = 3
@@ -264,6 +327,7 @@ def _figures(paper, ps, out: Path) -> None:
         fig.tight_layout()
         fig.savefig(out / f"{paper}-ratios.png", dpi=90, metadata=meta)
         plt.close(fig)
+        made.add(f"{paper}-ratios.png")
     for s in ps:
         if not _width_law(s):
             continue
@@ -285,3 +349,5 @@ def _figures(paper, ps, out: Path) -> None:
         fig.tight_layout()
         fig.savefig(out / _png_name(s["check"]), dpi=90, metadata=meta)
         plt.close(fig)
+        made.add(_png_name(s["check"]))
+    return made

@@ -20,6 +20,7 @@ import sys
 import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from hypothesis import HealthCheck, Phase, given, settings
@@ -46,20 +47,24 @@ def pinned(check) -> list[dict]:
 
 def instances(check, profile: str) -> list[dict]:
     """The deterministic instance list of ``check`` for ``profile``: its pinned cases (known worst
-    cases and counterexamples are always in the report), then draws from its strategy."""
+    cases and counterexamples are always in the report), then draws from its strategy. A pure
+    function of (check, profile, ``SEED``, code version): the same in every command and process,
+    whatever it imported or ran before (tests/test_instance_determinism.py)."""
     if profile not in PROFILES:
         raise ValueError(f"profile must be one of {', '.join(PROFILES)}, got {profile!r}")
     n = int(check.sweep.get(profile, 0))
     drawn: list = []
 
-    @settings(max_examples=n, database=None, deadline=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+    # parent: the default profile, not whichever one is loaded (the pytest plugin loads ci/dev/thorough)
+    @settings(settings.get_profile("default"), max_examples=n, database=None, deadline=None, phases=[Phase.generate],
+              suppress_health_check=list(HealthCheck))
     @hseed(SEED)
     @given(check.strategy())
     def collect(inst):
         drawn.append(inst)
 
     if n > 0:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _no_local_constants():
             # Hypothesis flags any change of the global `random` state while it generates; with a
             # Dask client, the client's own threads draw from `random` meanwhile. The draws here
             # come from Hypothesis's seeded generator only, so they are unaffected.
@@ -77,6 +82,34 @@ def instances(check, profile: str) -> list[dict]:
             seen.add(h)
             out.append(inst)
     return out
+
+
+@contextmanager
+def _no_local_constants():
+    """Draw without Hypothesis's pool of "local constants" (recent Hypothesis versions): with a small
+    probability a draw takes a literal found in the source of any imported module that is not
+    installed in site-packages (here: every ``theorems`` module loaded so far), so the instances
+    depended on which modules the command had imported (``report`` imports ``theorems._report``,
+    ``sweep`` does not). Within this block the pool is empty, and the cache of constants allowed
+    per draw (computed from the pool) is cleared on entry and exit, so that draws before or after
+    (e.g. under pytest) neither leak in nor see ours. Uses Hypothesis internals: if they move, the
+    cross-process test (tests/test_instance_determinism.py) fails."""
+    try:
+        from hypothesis.internal.conjecture import providers
+        from hypothesis.internal.constants_ast import Constants
+
+        original, cache = providers._get_local_constants, providers.CONSTANTS_CACHE
+    except (ImportError, AttributeError):  # an older or newer Hypothesis without that pool
+        yield
+        return
+    empty = Constants()
+    providers._get_local_constants = lambda: empty
+    cache.cache.clear()
+    try:
+        yield
+    finally:
+        providers._get_local_constants = original
+        cache.cache.clear()
 
 
 def _init_worker(threads: int) -> None:
