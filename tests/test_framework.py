@@ -80,6 +80,15 @@ def test_infinite_ratio_decides_only_from_finite_sides():
         assert "non-finite" in m.explain() and m.to_json()["verdict"] == "unresolved"
 
 
+def test_certain_violation_marks_a_sentinel_inf_as_decisive():
+    # ratio-normalised sides (lhs = ratio = inf, rhs = 1): decisive only when the check proved the
+    # violation from finite numbers; never with a non-finite tolerance
+    assert Measurement("p/s", math.inf, 1.0, math.inf, CERTIFIED, {}, certain_violation=True).verdict == "counterexample"
+    assert Measurement("p/s", math.inf, 1.0, math.inf, CERTIFIED, {}).verdict == "unresolved"
+    assert Measurement("p/s", math.inf, 1.0, math.inf, CERTIFIED, {}, tolerance=math.nan, certain_violation=True).verdict == "unresolved"
+    assert Measurement("p/s", math.inf, math.inf, math.inf, CERTIFIED, {}, certain_violation=True).verdict == "unresolved"
+
+
 def test_ratio_of():
     assert ratio_of(1.0, 2.0) == 0.5
     assert ratio_of(1.0, 0.0) == math.inf

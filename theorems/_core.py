@@ -102,6 +102,10 @@ class Measurement:
     details: Mapping[str, Any] = field(default_factory=dict)
     tolerance: float = 0.0
     resolved: bool = True
+    #: the check proved from finite numbers that the inequality fails at a point where its
+    #: normalised ratio is undefined (e.g. a residual that certainly grew): ``ratio = inf`` is then
+    #: decisive even though the ratio-normalised sides (``lhs = ratio``, ``rhs = 1``) are not finite
+    certain_violation: bool = False
 
     @property
     def false_hypotheses(self) -> list[str]:
@@ -114,11 +118,15 @@ class Measurement:
         A NaN ratio, a non-finite tolerance, or an infinite ratio built from a non-finite lhs or
         rhs (an overflow, not a division by a non-positive right-hand side) decides nothing: the
         measurement is ``unresolved``. An infinite ratio from finite ``lhs > 0 >= rhs`` is a
-        genuine violation and stays decisive.
+        genuine violation and stays decisive, and so is one the check marks ``certain_violation``
+        (its sides are the ratio itself and 1).
         """
         bad = [name for name, v in (("ratio", self.ratio), ("lhs", self.lhs), ("rhs", self.rhs), ("tolerance", self.tolerance))
                if not _isfinite(v)]
-        if not bad or bad == ["ratio"] and _isinf(self.ratio) and _isfinite(self.lhs) and _isfinite(self.rhs):
+        if not bad:
+            return ""
+        if self.ratio == math.inf and _isfinite(self.tolerance) and (
+                self.certain_violation and set(bad) <= {"ratio", "lhs"} or bad == ["ratio"]):
             return ""
         return "non-finite " + ", ".join(bad)
 

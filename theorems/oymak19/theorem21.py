@@ -75,7 +75,9 @@ def rate_measure(s: _setup.Setup, factor: float = 0.5):
         up = np.where(qu < 1, t * np.log(rho) / np.log(qu), np.inf)
         c_eff = (1 - q ** (1.0 / t)) / (s.eta * s.alpha**2)
         q_lo = (np.maximum(b.residual[1:] - b.residual_err[1:], 0) / (b.residual[0] + b.residual_err[0])) ** 2
-    certain = q_lo > rho**t  # the exact residual certainly exceeds the bound
+    # the exact residual certainly exceeds the bound, decided from finite numbers only (an
+    # overflowed residual decides nothing)
+    certain = (q_lo > rho**t) & np.isfinite(q_lo)
     return val, up, {"c_rate_effective": float(np.nanmin(c_eff)) if c_eff.size else np.nan, "certain": certain}
 
 
@@ -90,7 +92,8 @@ def potential_measure(s: _setup.Setup, k: float = 0.25):
         up = np.where(drop_lo > 0, k * s.alpha * dist_up / drop_lo, np.inf)
         k_eff = np.where(dist > 0, drop / (s.alpha * dist), np.inf)
     drop_hi = (b.residual[0] + b.residual_err[0]) - np.maximum(b.residual[1:] - b.residual_err[1:], 0)
-    certain = k * s.alpha * np.maximum(dist - b.distance_err[1:], 0) > drop_hi  # lhs certainly above r_0
+    lhs_lo = k * s.alpha * np.maximum(dist - b.distance_err[1:], 0)
+    certain = (lhs_lo > drop_hi) & np.isfinite(lhs_lo) & np.isfinite(drop_hi)  # lhs certainly above r_0, from finite numbers
     return val, up, {"k_potential_effective": float(k_eff.min()) if k_eff.size else np.nan, "certain": certain}
 
 
@@ -136,6 +139,7 @@ def _measurement(check_id: str, s: _setup.Setup, val, up, extra: dict, *, regime
         },
         tolerance=tol,
         resolved=resolved,
+        certain_violation=bool(certain is not None and at is not None and certain[at]),
     )
 
 

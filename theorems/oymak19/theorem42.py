@@ -80,8 +80,9 @@ def rate_constants(q: np.ndarray, r: int) -> dict:
     tail = ok & (t >= q.size // 2)
     if tail.sum() < 5:  # converged to the floor early: fit where it is still above it
         tail = ok & (t >= 1)
-    if not np.isfinite(q).all():  # diverged
-        return {"c2_fit": np.nan, "C_front": np.inf, "c2_at_100": np.nan, "rho_fit": np.nan}
+    if not np.isfinite(q).all():  # diverged: with rho <= 1, C >= q_t at every finite q_t (inf if none is finite)
+        fin = q[np.isfinite(q)]
+        return {"c2_fit": np.nan, "C_front": float(fin.max()) if fin.size else np.inf, "c2_at_100": np.nan, "rho_fit": np.nan}
     if tail.sum() < 2:  # at the floor after one step: any rate fits; the front constant is q_0
         return {"c2_fit": float(r**1.5), "C_front": float(q[0]), "c2_at_100": np.nan, "rho_fit": 0.0}
     slope = np.polyfit(t[tail], np.log(q[tail]), 1)[0]
@@ -131,8 +132,13 @@ def _figure3c(inst: dict) -> Measurement:
         dev, fin, rs = [], [], []
         for dist, mis in cs:
             if not (np.isfinite(dist).all() and np.isfinite(mis).all()):
-                dev.append(np.inf), fin.append(np.nan), rs.append(np.nan)
-                continue
+                # diverged: measure the finite part of the curve (ending at its last finite point);
+                # no finite part, no finite deviation
+                k = int(np.argmin(np.isfinite(dist) & np.isfinite(mis)))
+                if k < 2 or dist[k - 1] <= 0:
+                    dev.append(np.inf), fin.append(np.nan), rs.append(np.nan)
+                    continue
+                dist, mis = dist[:k], mis[:k]
             dev.append(float(np.abs(mis - (1 - dist / dist[-1])).max()))
             fin.append(float(dist[-1]))
             c = np.polyfit(dist, mis, 1)
