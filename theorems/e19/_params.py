@@ -65,8 +65,9 @@ def validate(inst: dict) -> None:
     rows = np.linalg.norm(B0, axis=2) * np.sqrt(m)
     if np.abs(rows - 1).max() > SHAPE_RTOL:
         raise InstanceError("rows of B0 must have norm 1/sqrt(m) (initialisation (2.5))")
-    try:
-        params(inst)
+    try:  # the shape checks of params(inst), in numpy (validation stays torch-free)
+        B = inst.get("B")
+        sr.check_shapes(inst["B0"] if B is None else B, inst.get("r"), inst.get("a"), inst.get("C"))
     except ValueError as exc:
         raise InstanceError(str(exc)) from None
 

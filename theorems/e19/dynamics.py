@@ -31,7 +31,7 @@ import math
 from functools import lru_cache
 
 import numpy as np
-import torch
+from models._lazy import torch  # imported at first use: registration stays torch-free
 from hypothesis import strategies as st
 
 import models.skip_resnet as sr

@@ -27,7 +27,7 @@ squaring: ``8 L (d + m + 4) eps (1 + ratio)``.
 """
 from __future__ import annotations
 
-import torch
+from models._lazy import torch  # imported at first use: registration stays torch-free
 
 import models.skip_resnet_sweeps as sw
 from theorems._core import CERTIFIED, Check, Measurement, regime_of

@@ -35,7 +35,7 @@ import math
 
 import numpy as np
 from hypothesis import strategies as st
-from scipy import stats
+from models._lazy import stats  # scipy.stats, imported at first use
 
 import models.skip_resnet as sr
 import models.skip_resnet_kernel as kk

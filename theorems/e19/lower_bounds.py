@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import torch
+from models._lazy import torch  # imported at first use: registration stays torch-free
 from hypothesis import strategies as st
 
 import models.skip_resnet as sr

@@ -26,7 +26,7 @@ uses Propositions 4.1 and 4.2, so ``L >= 6 c^2``. Certified; tolerance as in :mo
 """
 from __future__ import annotations
 
-import torch
+from models._lazy import torch  # imported at first use: registration stays torch-free
 
 import models.skip_resnet as sr
 from theorems._core import CERTIFIED, Check, Measurement, regime_of

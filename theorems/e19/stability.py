@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 
-import torch
+from models._lazy import torch  # imported at first use: registration stays torch-free
 
 import models.skip_resnet as sr
 from theorems._core import CERTIFIED, Check, Measurement, regime_of

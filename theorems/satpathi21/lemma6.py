@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 
-import mpmath
+from models._lazy import mpmath  # imported at first use
 import numpy as np
 from hypothesis import strategies as st
 
