@@ -139,10 +139,17 @@ def _describe(args) -> int:
 
 
 def _section(name: str, text: str) -> None:
-    """``name:`` and ``text`` indented, each of its paragraphs (blank-line separated) wrapped at 100."""
+    """``name:`` and ``text`` indented: paragraphs (blank-line separated) wrapped at 100, an
+    indented paragraph (a displayed formula, a list) kept line by line."""
     print(f"{name}:")
-    paras = [" ".join(p.split()) for p in textwrap.dedent(text).strip().split("\n\n")]
-    print("\n\n".join(textwrap.fill(p, 100, initial_indent="  ", subsequent_indent="  ") for p in paras))
+    out = []
+    for para in textwrap.dedent(text).strip().split("\n\n"):
+        lines = para.strip("\n").splitlines()
+        if any(line[:1].isspace() for line in lines):
+            out.append("\n".join("  " + line.rstrip() for line in lines))
+        else:
+            out.append(textwrap.fill(" ".join(para.split()), 100, initial_indent="  ", subsequent_indent="  "))
+    print("\n\n".join(out))
 
 
 def _read_instance(path: str) -> dict:
