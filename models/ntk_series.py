@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
-import mpmath
+from models._lazy import mpmath  # imported at first use
 
 #: Working precision (decimal digits) of the series computations.
 DPS = 50

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import torch
+from models._lazy import torch  # imported at first use: registration stays torch-free
 
 
 def init(d: int, m: int, L: int, *, seed: int) -> tuple[torch.Tensor, torch.Tensor]:

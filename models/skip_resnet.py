@@ -32,7 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import torch
+from models._lazy import torch  # imported at first use: registration stays torch-free
 
 ACTIVATIONS = ("relu", "tanh")
 
@@ -74,23 +74,36 @@ class Params:
 
     @classmethod
     def of(cls, B, r=None, a=None, C=None) -> "Params":
-        """From arrays (missing perturbations: the initial values 0); validates shapes."""
-        B = torch.as_tensor(np.asarray(B, dtype=np.float64))
-        if B.ndim != 3:
-            raise ValueError(f"B must have shape (L-1, m, d), got {tuple(B.shape)}")
+        """From arrays (missing perturbations: the initial values 0); validates shapes (:func:`check_shapes`)."""
+        B, r, a, C = check_shapes(B, r, a, C)
         k, m, d = B.shape
-        if k < 1:
-            raise ValueError("a network of depth L has L - 1 >= 1 blocks")
 
-        def arr(v, shape, name):
-            if v is None:
-                return torch.zeros(shape, dtype=torch.float64)
-            t = torch.as_tensor(np.asarray(v, dtype=np.float64))
-            if tuple(t.shape) != shape:
-                raise ValueError(f"{name} must have shape {shape} (one entry per block), got {tuple(t.shape)}")
-            return t
+        def tensor(v, shape):
+            return torch.zeros(shape, dtype=torch.float64) if v is None else torch.as_tensor(v)
 
-        return cls(B, arr(r, (k, m), "r"), arr(a, (k, m), "a"), arr(C, (k, d, m), "C"))
+        return cls(torch.as_tensor(B), tensor(r, (k, m)), tensor(a, (k, m)), tensor(C, (k, d, m)))
+
+
+def check_shapes(B, r=None, a=None, C=None) -> tuple:
+    """``(B, r, a, C)`` as float64 numpy arrays (``None`` stays ``None``) after checking the shapes
+    ``(L-1, m, d)``, ``(L-1, m)``, ``(L-1, m)``, ``(L-1, d, m)`` (``ValueError`` naming the wrong one);
+    numpy only, so that validating an instance does not import torch."""
+    B = np.asarray(B, dtype=np.float64)
+    if B.ndim != 3:
+        raise ValueError(f"B must have shape (L-1, m, d), got {tuple(B.shape)}")
+    k, m, d = B.shape
+    if k < 1:
+        raise ValueError("a network of depth L has L - 1 >= 1 blocks")
+
+    def arr(v, shape, name):
+        if v is None:
+            return None
+        v = np.asarray(v, dtype=np.float64)
+        if v.shape != shape:
+            raise ValueError(f"{name} must have shape {shape} (one entry per block), got {v.shape}")
+        return v
+
+    return B, arr(r, (k, m), "r"), arr(a, (k, m), "a"), arr(C, (k, d, m), "C")
 
 
 def init(d: int, m: int, L: int, *, seed: int) -> Params:

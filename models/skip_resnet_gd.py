@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import torch
+from models._lazy import torch  # imported at first use: registration stays torch-free
 
 import models.skip_resnet as sr
 import models.skip_resnet_sweeps as sw

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import torch
+from models._lazy import torch  # imported at first use: registration stays torch-free
 
 from models.skip_resnet import Params, dsigma, sigma
 

@@ -132,18 +132,32 @@ def _describe(args) -> int:
 
     c = get(args.id)
     print(f"{c.id}  [{c.regime}]  ({c.equation})")
-    print(textwrap.fill(c.statement, 100, initial_indent="  ", subsequent_indent="  "))
+    _section("statement", c.statement)
     print("hypotheses:")
     for name, what in c.hypotheses.items():
         print(f"  - {name}: {what}")
+    _section("derivation", c.derivation)
     if c.notes:
-        print("notes: " + c.notes)
-    doc = (c.evaluate_validated.__doc__ or "").strip()
-    if doc:
-        print("\n" + textwrap.dedent("    " + doc))
-    print("\ninstance schema:")
+        _section("notes", c.notes)
+    if c.erratum:
+        _section("erratum", c.erratum)
+    print("instance schema:")
     print(json.dumps(c.spec.json_schema(), indent=2))
     return 0
+
+
+def _section(name: str, text: str) -> None:
+    """``name:`` and ``text`` indented: paragraphs (blank-line separated) wrapped at 100, an
+    indented paragraph (a displayed formula, a list) kept line by line."""
+    print(f"{name}:")
+    out = []
+    for para in textwrap.dedent(text).strip().split("\n\n"):
+        lines = para.strip("\n").splitlines()
+        if any(line[:1].isspace() for line in lines):
+            out.append("\n".join("  " + line.rstrip() for line in lines))
+        else:
+            out.append(textwrap.fill(" ".join(para.split()), 100, initial_indent="  ", subsequent_indent="  "))
+    print("\n\n".join(out))
 
 
 def _read_instance(path: str) -> dict:

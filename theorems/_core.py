@@ -244,6 +244,9 @@ class Check:
     strategy: Callable[[], Any]
     search: Callable[[int, int], dict] | None = None
     notes: str = ""
+    #: how lhs, rhs, the ratio and the tolerance are computed, which hypotheses are certified or
+    #: estimated and how, with the paper's equation numbers (printed by ``describe``)
+    derivation: str = ""
     #: instances per sweep profile, drawn deterministically from ``strategy`` (``theorems._sweep``);
     #: checks whose one evaluation is itself a sweep (seconds) declare fewer
     sweep: Mapping[str, int] = field(default_factory=lambda: {"quick": 20, "full": 200})

@@ -262,7 +262,8 @@ def _index(summary, version, nrows, papers) -> str:
          "|---|---|---|---|---|---|---|---|"]
     for s in summary:
         anchor = s["check"].replace("/", "").replace(".", "")
-        L.append(f"| `{s['check']}` | {s['statement']} | {s['regime']} | {s['instances']} | {_f(s['worst_ratio'])} | "
+        statement = s["statement"].replace("|", "\\|")  # the statements' norms |x| would split the cells
+        L.append(f"| `{s['check']}` | {statement} | {s['regime']} | {s['instances']} | {_f(s['worst_ratio'])} | "
                  f"{_constants_text(s['constants_at_worst'])} | {s['verdict']} | [{s['paper']}]({s['paper']}-sweep.md#{anchor}) |")
     L += ["", "Pages: " + " · ".join(f"[{PAPERS.get(p, p)}]({p}-sweep.md)" for p in papers), ""]
     return "\n".join(L) + "\n"

@@ -65,11 +65,23 @@ def validate(inst: dict) -> None:
     rows = np.linalg.norm(B0, axis=2) * np.sqrt(m)
     if np.abs(rows - 1).max() > SHAPE_RTOL:
         raise InstanceError("rows of B0 must have norm 1/sqrt(m) (initialisation (2.5))")
-    try:
-        params(inst)
+    try:  # the shape checks of params(inst), in numpy (validation stays torch-free)
+        B = inst.get("B")
+        sr.check_shapes(inst["B0"] if B is None else B, inst.get("r"), inst.get("a"), inst.get("C"))
     except ValueError as exc:
         raise InstanceError(str(exc)) from None
 
+
+#: the derivation's paragraphs shared by the certified sup checks on ``I_c(Theta0)`` (one Theta,
+#: its Theta0 and an input): the hypotheses of :func:`hypotheses` and how the sup is searched
+SUP_DERIVATION = """Hypotheses, certified exactly from the instance (else false, and the result is vacuous):
+L >= {k:g} c^2, c >= 1 and c <= L (Sec. 4's standing assumption), and Theta in I_c(Theta0) (Definition 1:
+every block's deviation within c/L, relative slack 1e-12). Inputs on the sphere and rows of B0 of norm
+1/sqrt(m) (2.5) are enforced by the schema.
+
+The statement is a sup over I_c(Theta0) and the inputs; one evaluation is one point, and the sup is
+searched by the strategy (aligned a(l) = r(l) starts, boundary and interior points of every block's
+ball) and by projected gradient ascent (theorems.e19._search)."""
 
 #: the instance spec of the checks on one parameter set and one input (Propositions 4.1/4.2, Lemmas 4.3, 6.4)
 SPEC = Spec(FIELDS, check=validate, title="E-Ma-Wang-Wu parameter set and input")

@@ -10,7 +10,7 @@ import math
 import sys
 
 import numpy as np
-import torch
+from models._lazy import torch  # imported at first use: registration stays torch-free
 from hypothesis import strategies as st
 
 import models.skip_resnet as sr

@@ -27,7 +27,7 @@ squaring: ``8 L (d + m + 4) eps (1 + ratio)``.
 """
 from __future__ import annotations
 
-import torch
+from models._lazy import torch  # imported at first use: registration stays torch-free
 
 import models.skip_resnet_sweeps as sw
 from theorems._core import CERTIFIED, Check, Measurement, regime_of
@@ -102,6 +102,22 @@ def ascend(part: str, inst: dict, **kw) -> dict:
     return _search.ascend(_objective(part), inst, **kw)
 
 
+DERIVATION = """lhs = 2 max_l ||grad_{key}(l) f(x)||^2 at one input x, rhs = {bound}, ratio = lhs / rhs.
+Reduction to one point: for any data set, grad R_n = (1/n) sum_i e_i v_i (v_i the per-example gradient
+of f, e = f - y), and Cauchy-Schwarz gives ||grad R_n||^2 <= 2 R_n max_i ||v_i||^2, with equality for
+n = 1 and any label y != f(x); so the sup over data sets of ||grad R_n||^2 / R_n is the sup over x of
+2 ||v(x)||^2. The per-block gradient of f is {grad} (one float64 torch forward and backward pass,
+models.skip_resnet_sweeps.full_pass). Tolerance: 8 L (d + m + 4) eps (1 + ratio), the pass's relative
+error doubled by squaring.
+
+""" + _params.SUP_DERIVATION
+
+#: gradient kind -> the per-block gradient of f
+GRADS = {"a": "alpha(l+1) g(l)", "r": "y(l) s(l), s(l) = sigma'(p(l)) * gamma(l)", "B": "s(l) z(l)^T", "C": "beta(l+1) g(l)^T"}
+#: part -> its bound as text
+BOUNDS = {"a": "1 + 50c^2/L (as printed)", "r": "1 + 50c^2/L", "B": "20c^2/L^2", "C": "20c^2/L^2",
+          "a-proof": "2 (1 + 50c^2/L), the factor 2 of R_n = |e|^2/(2n) (2.1) that the proof drops restored"}
+
 ERRATUM = ("false as printed: the proof drops the factor 2 of R_n = |e|^2/(2n); at Theta0 with d = m = 1, "
            "x = 1, B0 = 1 the ratio is 2/(1 + 50c^2/L) >= 4/3 (pinned case lemma4.3-a-erratum-smallest); "
            "the corrected bound 2(1 + 50c^2/L) R_n is e19/lemma4.3/a-proof")
@@ -113,7 +129,9 @@ for _part, (_key, _bound, _what) in PARTS.items():
         Check(
             id=f"e19/lemma4.3/{_part}",
             title=_what + " on I_c(Theta0), any data on the sphere",
-            statement="Lemma 4.3 (gradient upper bound)" + (": the proof's bound with the factor 2 of (2.1) (corrected statement)" if _part == "a-proof" else ""),
+            statement=f"{_what} for all Theta in I_c(Theta0) and all data on the sphere, if L >= {DEPTH_K} c^2 "
+            "(Lemma 4.3, gradient upper bound" + ("; corrected statement)" if _part == "a-proof" else ")"),
+            derivation=DERIVATION.format(key=_key, bound=BOUNDS[_part], grad=GRADS[_key], k=DEPTH_K),
             equation="Lemma 4.3, (4.7)",
             regime=CERTIFIED,
             hypotheses={f"L >= {DEPTH_K} c^2": "depth condition", "Theta in I_c(Theta0)": "Definition 1", "c >= 1, c/L <= 1": "Sec. 4"},

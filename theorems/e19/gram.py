@@ -35,7 +35,7 @@ import math
 
 import numpy as np
 from hypothesis import strategies as st
-from scipy import stats
+from models._lazy import stats  # scipy.stats, imported at first use
 
 import models.skip_resnet as sr
 import models.skip_resnet_kernel as kk
@@ -215,7 +215,21 @@ register(
     Check(
         id="e19/lemma4.4",
         title="P(lambda_min(H(Theta0)) >= 3 lambda_n/4) >= 1 - delta when L >= 8 ln(n^2/delta)/(m lambda_n^2)",
-        statement="Lemma 4.4 (the Gram matrix at initialisation)",
+        statement="P(lambda_min(H(Theta0)) >= 3 lambda_n/4) >= 1 - delta over the initialisation (2.5), if "
+        "L >= 8 ln(n^2/delta)/(m lambda_n^2) (Lemma 4.4, the Gram matrix at initialisation)",
+        derivation="""lhs = 3/4, rhs = q+, ratio = (3/4) / q+. At Theta0 (alpha = 1, g(l) = sigma(B0(l) x)) the Gram
+matrix (4.8) is H = 1/(nL) sum_l sigma(B0(l) X)^T sigma(B0(l) X), so each of `draws` independent
+initialisations (2.5) at the instance's depth L (default ceil(L_req), L_req = 8 ln(n^2/delta)/(m lambda_n^2))
+gives lambda_min(H) / lambda_n exactly, lambda_n = lambda_min(K) (2.7) from the closed form (ReLU) or
+quadrature (tanh, ~1e-13). The event's probability is >= 1 - delta exactly when the delta-quantile q of
+lambda_min(H)/lambda_n is >= 3/4 (4.9); q+ is the order statistic that is a one-sided 95% upper confidence
+bound for q (the k-th smallest draw, k the least with P(Binomial(N, delta) < k) >= 0.95). Ratio > 1: the
+draws exclude the lemma at 95% (inconsistent).
+
+Regime estimated (Monte Carlo over the initialisation); no float tolerance. Hypotheses, certified or
+false: lambda_n > 0 (Assumption 2.1) and L >= L_req. Also reported: the event's frequency with a 95%
+Clopper-Pearson upper bound, and L_suffices / L_req, the smallest depth L 2^-j (nested blocks of the same
+draws) from which on the frequency is >= 1 - delta.""",
         equation="Lemma 4.4, (4.8), (4.9)",
         regime=ESTIMATED,
         hypotheses={"L >= 8 ln(n^2/delta)/(m lambda_n^2)": "depth condition", "lambda_n > 0": "Assumption 2.1"},
@@ -230,7 +244,18 @@ register(
     Check(
         id="e19/lemma4.4/mean",
         title="E H(Theta0) = (1 - 1/L) K for any 1-Lipschitz sigma with sigma(0) = 0 (the text's reading of H)",
-        statement="Lemma 4.4's premise: H(Theta0) approximates K",
+        statement="E H(Theta0) = (1 - 1/L) K, K_ij = k0(x_i, x_j)/n, for any 1-Lipschitz sigma with sigma(0) = 0 "
+        "(Lemma 4.4's premise that H(Theta0) is an empirical approximation of K)",
+        derivation="""lhs = max z, rhs = z*, ratio = max z / z*. Over `draws` initialisations (2.5) at depth L (default 8),
+H(Theta0) = 1/(nL) sum_l sigma(B0(l) X)^T sigma(B0(l) X) (4.8); for each entry of the upper triangle,
+z = |mean - (1 - 1/L) K_ij| / se (se the standard error of the mean; an entry with no spread uses a
+float-rounding scale), and z* is the Bonferroni critical value of the normal at family level 1e-3. The
+1 - 1/L counts L - 1 blocks under the printed 1/(nL).
+
+Regime estimated (Monte Carlo); hypothesis sigma 1-Lipschitz with sigma(0) = 0, certified for ReLU and
+tanh. Under (2.5) (rows of B0 of norm 1/sqrt m) E H(Theta0) = (1 - 1/L) K_m with K_m built from
+sigma(w.x / sqrt m) (models.skip_resnet_kernel): equal to K for ReLU (positively homogeneous), not for
+tanh at m >= 2; the same z statistic against K_m is reported (max_z_vs_K_m), with lambda_min(K_m)/lambda_n.""",
         equation="(4.8), Sec. 2.2, (2.5)",
         regime=ESTIMATED,
         hypotheses={"sigma 1-Lipschitz, sigma(0) = 0": "Sec. 2"},

@@ -182,6 +182,25 @@ ERRATUM = ("false as printed: |a_t - a*| <= |a0 - a*| + 2t E_n(a*) fails when 2t
            "lemma6.2-distance-erratum-smallest); the proof gives |a_t - a*|^2 <= |a0 - a*|^2 + 2t E_n(a*) "
            "(e19/lemma6.2/distance-proof)")
 
+#: part -> its sides and the float error of lhs - rhs (the rest of the derivation: :data:`DERIVATION`)
+SIDES = {
+    "risk": "lhs = E_n(a_t), rhs = E_n(a*) + |a0 - a*|^2/(2t); error 2 e_R",
+    "distance": "lhs = |a_t - a*|, rhs = |a0 - a*| + 2t E_n(a*) (as printed); error e_a + 2t e_R",
+    "distance-proof": "lhs = |a_t - a*|^2, rhs = |a0 - a*|^2 + 2t E_n(a*), what J(t) <= J(0) gives; "
+                      "error 2 e_a (|a_t - a*| + |a0 - a*|) + 2t e_R",
+}
+
+DERIVATION = """{sides}; ratio = lhs / rhs, tolerance = error / rhs. The features Phi = sigma(B0(l) x_i) of
+the random-feature model f~(x; a, B0) = sum_l a(l)^T sigma(B0(l) x) (6.2) make E_n(a) = |Phi a - y|^2/(2n)
+a convex quadratic, and the gradient flow (6.1) from a0 (default 0, as in (2.5)) is solved in closed
+form through the SVD of Phi (models.random_features.Flow): no time stepping. The bounds follow from
+J(t) = t (E_n(a_t) - E_n(a*)) + |a_t - a*|^2/2 being non-increasing (Appendix C.2), so the check is
+certified for any a* and t.
+
+Float error (the SVD is backward stable, error ~ (n + p) eps |Phi|): e_a = (n + p) eps (|a0| + |a_t| +
+t |Phi| |Phi a0 - y| / n) on a_t and e_R = (n + p) eps (|Phi| (|a_t| + |a*|) + |y|)^2 / n on the risks.
+Hypotheses, certified or false on the instance: |y_i| <= 1 (Sec. 2.1) and t > 0."""
+
 _WHAT = {
     "risk": "E_n(a_t) <= E_n(a*) + |a0 - a*|^2/(2t)",
     "distance": "|a_t - a*| <= |a0 - a*| + 2t E_n(a*) (as printed)",
@@ -193,7 +212,9 @@ for _part, _what in _WHAT.items():
         Check(
             id=f"e19/lemma6.2/{_part}",
             title=_what + " along the random-feature gradient flow, any a*",
-            statement="Lemma 6.2 (random-feature gradient flow)" + (": the proof's bound (corrected statement)" if _part == "distance-proof" else ""),
+            statement=_what + " for every a* and t > 0, a_t the gradient flow (6.1) of E_n from a0 (Lemma 6.2, "
+            "random-feature gradient flow" + ("; corrected statement)" if _part == "distance-proof" else ")"),
+            derivation=DERIVATION.format(sides=SIDES[_part]),
             equation="Lemma 6.2, (6.1); Appendix C.2",
             regime=CERTIFIED,
             hypotheses={"|y_i| <= 1": "Sec. 2.1", "t > 0": "the statement's time"},

@@ -26,7 +26,7 @@ uses Propositions 4.1 and 4.2, so ``L >= 6 c^2``. Certified; tolerance as in :mo
 """
 from __future__ import annotations
 
-import torch
+from models._lazy import torch  # imported at first use: registration stays torch-free
 
 import models.skip_resnet as sr
 from theorems._core import CERTIFIED, Check, Measurement, regime_of
@@ -102,6 +102,25 @@ def ascend(part: str, inst: dict, **kw) -> dict:
     return _search.ascend(_objective(part), inst, **kw)
 
 
+#: part -> how lhs and rhs are formed (the rest of the derivation is shared: :data:`DERIVATION`)
+MEASURES = {
+    "f": "lhs = |f(x; Theta) - f~(x; a, B0)|, rhs = 6c^2 |a| / L with |a| the Euclidean norm of all of a "
+         "(sum_l |a(l)|^2 = |a|^2, the reading Theorem 6.6 uses)",
+    "f-proof": "lhs = |f(x; Theta) - f~(x; a, B0)|, rhs = 6c^2 sum_l |a(l)| / L, the sum of block norms "
+               "that the proof's block-by-block bound 6 |a(l)| c^2 / L adds up to",
+    "grad": "lhs = max_l |alpha(l+1) g(l) - sigma(B0(l) x)|, the gap between grad_a(l) f and grad_a(l) f~; "
+            "rhs = c^2/L (the printed constant 1)",
+    "grad-proof": "lhs = max_l |alpha(l+1) g(l) - sigma(B0(l) x)|; rhs = (1 + 5c^2/L) 6c^2/L + 5c^2/L, the "
+                  "proof's steps with Proposition 4.2's proven |alpha - 1| <= 5c^2/L in place of 5c/L",
+}
+
+DERIVATION = """{measure}; ratio = lhs / rhs (0 when a = 0, where f = f~ = 0). f~(x; a, B0) = sum_l a(l)^T
+sigma(B0(l) x) is the random-feature model with the same a (6.2); f, g(l) and alpha(l) come from one
+float64 torch forward and backward pass (2.3), (4.3) of models.skip_resnet. Tolerance: 4 L (d + m + 4)
+eps (1 + ratio + eps/rhs), as for Proposition 4.1.
+
+""" + _params.SUP_DERIVATION
+
 ERRATA = {
     "f": ("false as printed with |a| the Euclidean norm (Theorem 6.6's reading): smallest counterexample d = m = 1, "
           "c = 1, L = 6, every block B = B0 + c/L, a = r = C = c/L, ratio 1.035 (pinned case lemma6.4-erratum-smallest); "
@@ -117,7 +136,9 @@ for _part, (_key, _bound, _what) in PARTS.items():
         Check(
             id=f"e19/lemma6.4/{_part}",
             title=_what + " on I_c(Theta0), x on the sphere",
-            statement="Lemma 6.4 (the deep net against the random-feature model)" + (": the proof's bound (corrected statement)" if _part.endswith("proof") else ""),
+            statement=f"{_what} for all Theta in I_c(Theta0) and x in S^(d-1), if L >= {DEPTH_K} c^2 (Lemma 6.4, "
+            "the deep net against the random-feature model" + ("; corrected statement)" if _part.endswith("proof") else ")"),
+            derivation=DERIVATION.format(measure=MEASURES[_part], k=DEPTH_K),
             equation="Lemma 6.4, (6.2)",
             regime=CERTIFIED,
             hypotheses={f"L >= {DEPTH_K} c^2": "Propositions 4.1 and 4.2, used by the proof", "Theta in I_c(Theta0)": "Definition 1", "c >= 1, c/L <= 1": "Sec. 4"},

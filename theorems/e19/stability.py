@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 
-import torch
+from models._lazy import torch  # imported at first use: registration stays torch-free
 
 import models.skip_resnet as sr
 from theorems._core import CERTIFIED, Check, Measurement, regime_of
@@ -116,6 +116,26 @@ def ascend(part: str, inst: dict, **kw) -> dict:
     return _search.ascend(_objective(part), inst, **kw)
 
 
+#: part -> how its ratio is formed (the rest of the derivation is shared: :data:`DERIVATION`)
+RATIOS = {
+    "proposition4.1/y": "max_l |y(l) - y0(l)| / (4c), y(l) the running output of (2.3)",
+    "proposition4.1/z": "max_l ||z(l) - z0(l)|| / (4c/L)",
+    "proposition4.1/g": "max_l ||g(l) - g0(l)|| / (6c^2/L), g(l) = sigma(B(l) z(l) + r(l) y(l))",
+    "proposition4.2/alpha": "max_l |alpha(l) - 1| / (5c/L), alpha(l) = df/dy(l)",
+    "proposition4.2/beta": "max_l ||beta(l)|| / (4c/L), beta(l) = df/dz(l)",
+    "proposition4.2/gamma": "max_l ||gamma(l)|| / (3c/L), gamma(l) = df/dg(l)",
+    "proposition4.2/alpha-proof": "the larger of max_l (alpha(l) - 1) / (5c^2/L) and max_l (1 - alpha(l)) / (3c^2/L), "
+    "the two one-sided bounds the proof of Proposition 4.2 derives",
+}
+
+DERIVATION = """lhs = ratio = {ratio}; rhs = 1. The instance is one Theta, its Theta0 and one x: the forward pass
+(2.3) gives y(l), z(l), g(l) at Theta and at Theta0, the backward recursion (4.3) alpha(l), beta(l),
+gamma(l), with the chain rule's sigma' (which the printed (4.3) omits), all in float64 torch
+(models.skip_resnet), L - 1 blocks. Tolerance: 4 L (d + m + 4) eps (2 + max|y - y0| + max||z - z0|| +
+ratio), each of the L - 1 blocks adding at most (d + m + 2) eps relative error.
+
+""" + _params.SUP_DERIVATION
+
 ERRATUM = ("false as printed: |alpha - 1| <= 5c/L fails for c > ~4.6 (smallest counterexample: pinned case "
            "proposition4.2-alpha-erratum-smallest); the proof supports 5c^2/L (e19/proposition4.2/alpha-proof)")
 
@@ -126,8 +146,10 @@ for _part, (_key, _bound, _k, _what) in list(PARTS.items()) + [("proposition4.2/
         Check(
             id=f"e19/{_part}",
             title=_what + " on I_c(Theta0), x on the sphere",
-            statement=("Proposition 4.1 (forward stability)" if _part.startswith("proposition4.1") else "Proposition 4.2 (backward stability)")
-            + (": the proof's bounds (corrected statement)" if _part.endswith("proof") else ""),
+            statement=f"{_what} for all Theta in I_c(Theta0) and x in S^(d-1), if L >= {_k} c^2 ("
+            + ("Proposition 4.1, forward stability" if _part.startswith("proposition4.1") else "Proposition 4.2, backward stability")
+            + ("; the proof's bounds, corrected statement)" if _part.endswith("proof") else ")"),
+            derivation=DERIVATION.format(ratio=RATIOS[_part], k=_k),
             equation="Proposition 4.1, (4.2)" if _part.startswith("proposition4.1") else "Proposition 4.2, (4.4), (4.5)-(4.6)",
             regime=CERTIFIED,
             hypotheses={f"L >= {_k} c^2": "depth condition", "Theta in I_c(Theta0)": "Definition 1", "c >= 1, c/L <= 1": "Sec. 4"},

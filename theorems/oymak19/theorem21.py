@@ -278,10 +278,30 @@ def instances(draw, models=("linear", "glm", "shallow")):
     return inst
 
 
-def _register(id_, title, statement, equation, regime, evaluate, spec=SPEC, strategy=instances, hyps=None):
+#: the derivation's paragraphs shared by every check that runs Theorem 2.1's bracketed GD
+GD_DERIVATION = """GD runs in float64 (models.least_squares_gd) for `steps` steps with eta = step_fraction x the
+rule's maximum step (computed with ||r_0|| rounded up and 8 ulps below the formula: 1 = at the maximum), or
+an explicit step_size, whose hypothesis is then certified or false. Every computed iterate is bracketed
+against exact-arithmetic GD (theorems.oymak19._trajectory: e_(t+1) <= Lip_t e_t + delta_t from Assumption
+1 and the rounding bounds of theorems.oymak19._rounding), which brackets ||r_t||, ||theta_t - theta0|| and
+the path length. The measure is taken at the computed values and at the worst end of the brackets; steps
+whose bracket is wider than 1e-6 are skipped and counted (none left: unresolved), the tolerance is the
+widest bracket kept, and a step where even the favourable end violates the inequality counts with no
+tolerance.
+
+Constants on D = B(theta0, 4 ||r_0||/alpha) (theorems.oymak19._setup): linear, glm, shallow: alpha, beta, L
+certified on the whole space (models.least_squares, models.least_squares_shallow), so Assumptions 1 and 2
+are certified; lowrank: L certified (J linear in Theta), alpha certified by Weyl (sigma_n(J(Theta0)) - L R)
+when that gives a radius below ||Theta0||_F, false when D contains Theta = 0 (J(0) = 0), estimated along
+the GD run otherwise; relu-shallow: certified with L = 0 when D contains no kink of relu, otherwise
+Assumption 1 is false (the run is still reported, with estimated constants). An estimated hypothesis makes
+the result estimated."""
+
+
+def _register(id_, title, statement, equation, regime, evaluate, spec=SPEC, strategy=instances, hyps=None, derivation=""):
     register(
         Check(
-            id=id_, title=title, statement=statement, equation=equation, regime=regime,
+            id=id_, title=title, statement=statement, equation=equation, regime=regime, derivation=derivation,
             hypotheses=hyps or {_setup.A1: "J is L-Lipschitz on D", _setup.A2: "Jacobian well conditioned on D", _setup.STEP: "eta <= min(1, alpha^2/(L r0))/(2 beta^2)"},
             spec=spec, evaluate_validated=evaluate, strategy=strategy,
         )
@@ -289,16 +309,48 @@ def _register(id_, title, statement, equation, regime, evaluate, spec=SPEC, stra
 
 
 _register("oymak19/theorem2.1/rate", "||r_t||^2 <= (1 - eta alpha^2/2)^t ||r_0||^2: bound's exponent over the measured one <= 1",
-          "Theorem 2.1 (2.3): geometric decay of the misfit", "Theorem 2.1, eq. (2.3)", CERTIFIED, _theorem21("rate"))
+          "||f(theta_t) - y||^2 <= (1 - eta alpha^2/2)^t ||f(theta0) - y||^2 for all t, under Assumptions 1-2 on "
+          "D = B(theta0, 4 ||f(theta0) - y||/alpha) and eta <= min(1, alpha^2/(L ||f(theta0) - y||))/(2 beta^2) "
+          "(Theorem 2.1, (2.3): geometric decay of the misfit)", "Theorem 2.1, eq. (2.3)", CERTIFIED, _theorem21("rate"),
+          derivation="lhs = ratio = max over t >= 1 of t log(1 - eta alpha^2/2) / log(||r_t||^2/||r_0||^2), the bound's "
+          "exponent over the measured one (<= 1 iff (2.3) holds at t; t = 0 is an equality, so the plain ratio of the "
+          "sides would be pinned there), rhs = 1. Reported: c_rate_effective = min_t (1 - (||r_t||/||r_0||)^(2/t)) / "
+          "(eta alpha^2), against the theorem's 1/2.\n\n" + GD_DERIVATION)
 _register("oymak19/theorem2.1/potential", "alpha/4 ||theta_t - theta0|| + ||r_t|| <= ||r_0||: (alpha/4) dist / drop <= 1",
-          "Theorem 2.1 (2.4): the potential never increases above its start", "Theorem 2.1, eq. (2.4)", CERTIFIED, _theorem21("potential"))
+          "alpha/4 ||theta_t - theta0|| + ||f(theta_t) - y|| <= ||f(theta0) - y|| for all t, under Theorem 2.1's hypotheses "
+          "(Theorem 2.1, (2.4): the potential never increases above its start)", "Theorem 2.1, eq. (2.4)", CERTIFIED, _theorem21("potential"),
+          derivation="lhs = ratio = max over t >= 1 of (alpha/4) ||theta_t - theta0|| / (||r_0|| - ||r_t||), the distance term "
+          "over the drop in residual (<= 1 iff (2.4) holds at t), rhs = 1. Reported: k_potential_effective = "
+          "min_t drop / (alpha dist), against the theorem's 1/4.\n\n" + GD_DERIVATION)
 _register("oymak19/theorem2.1/path", "sum ||theta_{t+1} - theta_t|| <= 4 ||r_0|| / alpha: partial sums over the bound <= 1",
-          "Theorem 2.1 (2.5): the GD path is short", "Theorem 2.1, eq. (2.5)", CERTIFIED, _theorem21("path"))
+          "sum_t ||theta_(t+1) - theta_t|| <= 4 ||f(theta0) - y|| / alpha, under Theorem 2.1's hypotheses "
+          "(Theorem 2.1, (2.5): the GD path is short)", "Theorem 2.1, eq. (2.5)", CERTIFIED, _theorem21("path"),
+          derivation="lhs = ratio = max over t >= 1 of the partial sum sum_(s<t) ||theta_(s+1) - theta_s|| over "
+          "4 ||r_0|| / alpha, rhs = 1. Only partial sums are observed: each is certified (necessary for (2.5)); "
+          "the tail after the last step is not bounded. Reported: C_path_effective = alpha path / ||r_0||, against "
+          "the theorem's 4.\n\n" + GD_DERIVATION)
 _register("oymak19/theorem2.2", "Theorem 2.1's conclusions under conditions at theta0 only (2 alpha <= sigma(J0), ||J0|| <= beta/2, alpha^2 >= 4 L r0), eta = 1/(2 beta^2)",
-          "Theorem 2.2: conditions at the initial point suffice", "Theorem 2.2, eq. (2.6)", CERTIFIED, _theorem22,
+          "(2.3), (2.4) and (2.5) hold with eta <= 1/(2 beta^2) when 2 alpha <= sigma_min(J(theta0)) <= ||J(theta0)|| <= beta/2, "
+          "Assumption 1 holds on D and alpha^2 >= 4 L ||y - f(theta0)|| (Theorem 2.2, (2.6): conditions at the initial "
+          "point suffice)", "Theorem 2.2, eq. (2.6)", CERTIFIED, _theorem22,
+          derivation="lhs = ratio = the largest of Theorem 2.1's three measures (rate, potential, path; see "
+          "oymak19/theorem2.1/*), each reported as sup_rate, sup_potential, sup_path, rhs = 1. The constants are "
+          "chosen at theta0: alpha = sigma_n(J(theta0))/2, beta = 2 ||J(theta0)|| (with SVD rounding slack), L the "
+          "model's certified Lipschitz constant of J (relu-shallow: none, Assumption 1 false), eta = step_fraction / "
+          "(2 beta^2). Hypotheses: alpha > 0 and (2.6) alpha^2 >= 4 L (||r_0|| + its rounding bound), certified or "
+          "false on the instance.\n\n" + GD_DERIVATION.split("\n\n")[0],
           hyps={"2 alpha <= sigma_min(J(theta0)) <= ||J(theta0)|| <= beta/2": "at theta0", "alpha^2 >= 4 L ||y - f(theta0)|| (2.6)": "small initial residual", _setup.STEP: "eta <= 1/(2 beta^2)"})
 _register("oymak19/corollary2.3", "||theta_t - theta0|| <= sum ||theta_{s+1} - theta_s|| <= 4 (beta/alpha) ||theta* - theta0||, theta* exact",
-          "Corollary 2.3 (2.7)-(2.8): GD ends near the closest global optimum", "Corollary 2.3, eqs. (2.7), (2.8)", CERTIFIED, _corollary23,
+          "||theta_t - theta0|| <= sum_s ||theta_(s+1) - theta_s|| <= 4 (beta/alpha) ||theta* - theta0|| for all t, theta* the "
+          "global optimum closest to theta0, under Theorem 2.1's hypotheses (Corollary 2.3, (2.7)-(2.8): GD ends near "
+          "the closest global optimum)", "Corollary 2.3, eqs. (2.7), (2.8)", CERTIFIED, _corollary23,
+          derivation="lhs = ratio = max over t >= 1 of path_t / (4 (beta/alpha) ||theta* - theta0||), and of "
+          "||theta_t - theta0|| / path_t where even its lower bracket exceeds 1 (the first inequality is the "
+          "triangle inequality, an equality at t = 1), rhs = 1. Linear and GLM models only: theta* is exact, the "
+          "projection of theta0 on the affine set X theta = z (z = y, or phi^-1(y) for the GLM), computed by least "
+          "squares with an a-posteriori error bound (||X theta* - z|| + inversion and rounding error) / sigma_n(X) "
+          "that lowers the bound's worst end. Reported: C_cor_effective = alpha path / (beta ||theta* - theta0||), "
+          "against the 4 (and the 1 of (2.12)).\n\n" + GD_DERIVATION,
           spec=Spec(_problems.FIELDS, check=lambda i: _problems.validate(i, ("linear", "glm")), title="linear or GLM problem"),
           strategy=lambda: instances(models=("linear", "glm")))
 
@@ -314,7 +366,13 @@ def _check_210(inst):
 
 
 _register("oymak19/eq2.10", "alpha ||theta_t - theta0|| + ||r_t|| <= ||r_0|| (supplement's Theorem 9.3): alpha dist / drop <= 1, measured",
-          "(2.10): the improved potential with alpha in place of alpha/4", "eq. (2.10)", MEASURED, _eq210,
+          "alpha ||theta_t - theta0|| + ||f(theta_t) - y|| <= ||f(theta0) - y|| for all t, under the conditions of the supplement's "
+          "Theorem 9.3 ((2.10): the improved potential with alpha in place of alpha/4)", "eq. (2.10)", MEASURED, _eq210,
+          derivation="lhs = ratio = max over t >= 1 of alpha ||theta_t - theta0|| / (||r_0|| - ||r_t||), rhs = 1: > 1 means "
+          "(2.10) fails on this instance. Run under Theorem 2.1's step rule (step_rule = theorem2.1, the default) or "
+          "eta = 1/(2 beta^2) (plain). Regime measured: the constants are certified as for Theorem 2.1, but the "
+          "statement's conditions are in a supplement we do not have, so that hypothesis is not checkable and the "
+          "envelope is the inequality itself.\n\n" + GD_DERIVATION,
           spec=Spec(_problems.FIELDS + (STEP_RULE,), check=_check_210, title="least-squares problem, GD, step rule"),
           strategy=lambda: instances().flatmap(lambda i: st.sampled_from(["theorem2.1", "plain"]).map(lambda r: {**i, "step_rule": r})),
           hyps={"Theorem 9.3's conditions": "in the supplement, not available"})

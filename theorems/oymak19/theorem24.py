@@ -116,7 +116,17 @@ register(
     Check(
         id="oymak19/theorem2.4/lower",
         title="||y - f(theta)|| + beta ||theta - theta0|| >= ||y - f(theta0)||: sup of drop/(beta dist) along GD <= 1",
-        statement="Theorem 2.4 (2.13): the residual cannot drop faster than beta times the distance travelled",
+        statement="||y - f(theta)|| + beta ||theta - theta0|| >= ||y - f(theta0)|| for all theta in D, if ||J|| <= beta on a set D "
+        "containing the segment from theta0 (Theorem 2.4, (2.13): the residual cannot drop faster than beta times the "
+        "distance travelled)",
+        derivation="""lhs = ratio = the largest tightness drop / (beta dist) over the points, drop = ||y - f(theta0)|| -
+||y - f(theta)||, dist = ||theta - theta0|| ((2.13) says <= 1; unlike the ratio of the two sides it is not
+pinned to 1 at theta0), rhs = 1. Points: every GD iterate (float64, step_size default 1/beta^2, `steps`
+steps) and the extra points `thetas` if given. beta is the model's certified bound on ||J|| on all of R^p
+(models.least_squares), so the hypothesis is certified. Tolerance: per point (e(theta0) + e(theta) +
+beta e_dist) / (beta dist), the residuals' rounding bounds (theorems.oymak19._rounding) and the distance's;
+points where it exceeds 1e-6 (too close to theta0) are skipped and counted, and the tolerance is the largest
+kept. Equality needs a linear model moving along its top singular direction, which the strategy plants.""",
         equation="Theorem 2.4, eq. (2.13)",
         regime=CERTIFIED,
         hypotheses={"||J|| <= beta on D": "Assumption 2's upper half on a set containing the segment"},
@@ -246,7 +256,20 @@ register(
     Check(
         id="oymak19/theorem2.4/tight", sweep={"quick": 10, "full": 100},
         title="Theorem 2.4's examples: (2.15) equality along GD with beta, (2.14) equality along GD and validity everywhere with alpha",
-        statement="for any 0 < alpha <= beta there are linear regressions attaining (2.14) and (2.15)",
+        statement="for any 0 < alpha <= beta there are linear regressions with alpha <= sigma_min(X) <= ||X|| <= beta where "
+        "||y - X theta|| + alpha ||theta - theta0|| >= ||y - X theta0|| for all theta with equality along GD (2.14), and "
+        "||y - X theta_t|| + beta ||theta_t - theta0|| = ||y - X theta0|| along GD (2.15) (Theorem 2.4's examples)",
+        derivation="""lhs = the largest excess deviation from the equalities or violation of (2.14) beyond its allowance,
+rhs = 0, ratio = 1 + max(lhs, 0)/c: above 1 means an equality or (2.14) failed beyond the allowance. Built:
+X = U diag(beta .. alpha) V^T (n x p, singular values geometric, random orthonormal U, V), theta0 = 0, GD
+with eta = 1/(2 beta^2). (2.15): labels y = c u_top, GD moves along the top right singular vector, where
+||y - X theta|| + beta ||theta|| = c exactly. (2.14): labels y = c u_bottom, GD moves along the bottom
+direction, where ||y - X theta|| + alpha ||theta|| = c, and (2.14) is checked everywhere by its minimum over
+random points and a Nelder-Mead minimiser (scipy).
+
+Allowance: the rounding of the two norms (theorems.oymak19._rounding) plus the measured drift of the
+iterates off the exact ray, whose effect is second order; the minimum of (2.14) gets its own rounding
+allowance. The construction's hypothesis 0 < alpha <= beta, n <= p is certified by the schema.""",
         equation="Theorem 2.4, eqs. (2.14), (2.15)",
         regime=CERTIFIED,
         hypotheses={"0 < alpha <= beta, n <= p": "the construction's parameters"},

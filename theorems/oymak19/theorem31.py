@@ -116,7 +116,24 @@ register(
     Check(
         id="oymak19/theorem3.1", sweep={"quick": 8, "full": 80},
         title="SGD: E[||r_t||^2 1_E] <= (1 - eta alpha^2/(2n))^t r0^2 on an event of probability >= 1 - 4/nu; Monte Carlo, 95% DKW bounds",
-        statement="Theorem 3.1: SGD converges linearly and stays in B(theta0, nu r0/alpha) with probability >= 1 - 4/nu",
+        statement="E[||f(theta_t) - y||^2 1_E] <= (1 - eta alpha^2/(2n))^t ||f(theta0) - y||^2 for all t, on an event E with "
+        "P(E) >= 1 - 4/nu on which SGD stays in D = B(theta0, nu r0/alpha), under Assumptions 1-2, row norms ||J_i|| <= B "
+        "on D, nu >= 3 and eta <= alpha^2/(nu beta^2 B^2 + nu beta B L r0) (Theorem 3.1; the probability's factor, "
+        "garbled in our text, read as 1 - 4/nu)",
+        derivation="""lhs = LCB_t, rhs = (1 - eta alpha^2/(2n))^t r0^2 at the worst step t >= 1, ratio = max_t LCB_t / bound_t,
+replaced by P0 / UCB(stay) when that exceeds 1 (P0 = 1 - 4/nu). E is not named, so the check tests
+consequences that hold for every event of probability >= P0: (a) P(SGD stays in D) >= P0, and (b) for each
+t the lower partial expectation of ||r_t||^2 at P0 (the smallest E[X 1_E] over such events: the mean of
+its lowest P0-fraction) is at most the bound. Over `runs` seeded SGD runs (one uniformly drawn sample per
+step, models.least_squares_gd), by the DKW inequality the lower partial expectation at P0 - eps_N,
+eps_N = sqrt(log(1/0.05)/(2N)), is a 95% lower confidence bound LCB_t, and the stay frequency + eps_N an
+upper one (UCB); ratio > 1 only when a 95% bound excludes the statement.
+
+Regime estimated: the constants alpha, beta, B, L are certified (linear and GLM models,
+models.least_squares), the verdict is statistical. Hypotheses, certified or false: alpha > 0, the step
+rule (eta = step_fraction x its maximum, 8 ulps below, or an explicit step_size), and 1 - 4/nu > 0 (for
+3 <= nu <= 4 the statement is empty: vacuous). Tolerance: 4 (n + 2) eps max(1, max ||r_t|| / r0) +
+2 e0/r0, the residuals' rounding relative to r0.""",
         equation="Theorem 3.1",
         regime=ESTIMATED,
         hypotheses={"Assumptions 1-2 and row norms <= B on D": "certified constants", "eta <= alpha^2/(nu beta^2 B^2 + nu beta B L r0)": "the step rule",

@@ -17,6 +17,7 @@ name), so tests can plant a wrong model and see the checks catch it.
 """
 from __future__ import annotations
 
+import inspect
 import math
 
 import numpy as np
@@ -69,6 +70,11 @@ def _sphere_hypotheses(theta: float | None = None) -> dict[str, str]:
     if theta is not None:
         hyps["theta_min < 1"] = HYP_CERTIFIED if theta < 1.0 else HYP_FALSE
     return hyps
+
+
+def _doc(evaluate) -> str:
+    """An evaluator's docstring without its first line (the check's id): the derivation ``describe`` prints."""
+    return inspect.cleandoc((evaluate.__doc__ or "").partition("\n")[2])
 
 
 def _spectrum(X: np.ndarray) -> tuple[np.ndarray, float, float]:
@@ -143,6 +149,9 @@ register(
             seed=st.integers(0, 2**31 - 1),
         ),
         notes="MC false-alarm probability <= 1e-9 per instance (Hoeffding + union bound).",
+        derivation=_doc(_kernel) + "\n\nlhs = |G_ij - H_ij| and rhs = t_ij at the worst entry. Hypothesis ||x_i|| = sqrt(d): "
+        "enforced by the schema, hence certified (no two parallel is not needed). No float tolerance: t_ij carries the "
+        "entries' float error bound, which also keeps it positive.",
     )
 )
 
@@ -178,12 +187,16 @@ register(
     Check(
         id="satpathi21/lemma1/positive-definite",
         title="H is positive definite for data with no two points parallel",
-        statement="lambda_min(H) > 0 (certified as lambda_min(H) > its float error bound)",
+        statement="lambda_min(H) > 0 for data on the sphere ||x_i|| = sqrt(d) with no two x_i parallel (Lemma 1: H is positive "
+        "definite; certified as lambda_min(H) > its float error bound)",
         equation="Lemma 1, eq. (9)",
         regime=CERTIFIED,
         hypotheses={"||x_i|| = sqrt(d)": "data on the sphere", "no two x_i parallel": "Sec. 2.2"},
         spec=DATA_SPEC,
         evaluate_validated=_positive_definite,
+        derivation=_doc(_positive_definite) + "\n\nlhs = delta, rhs = lambda_min(H), H from eq. (9) in float64 "
+        "(models.shallow_relu.ntk). Hypotheses ||x_i|| = sqrt(d) and no two x_i parallel: enforced by the schema "
+        "(models.shallow_relu.check_data), hence certified.",
         strategy=lambda: data_instances(designs(n=st.integers(2, 40), d=st.integers(2, 30))),
     )
 )
@@ -237,7 +250,8 @@ register(
     Check(
         id="satpathi21/lemma1/upper",
         title="lambda_min(H) <= C_up (d+1) theta_min, C_up = 1/4 + 1/(2 pi), when theta_min < 1",
-        statement="lambda_min(H) = O((d+1) theta_min) for theta_min < 1, with the derived constant C_up = 1/4 + 1/(2 pi)",
+        statement="lambda_min(H) <= C_up (d+1) theta_min for theta_min < 1, C_up = 1/4 + 1/(2 pi) (Lemma 1's lambda_min(H) = "
+        "O((d+1) theta_min) with the derived constant)",
         equation="Lemma 1",
         regime=CERTIFIED,
         hypotheses={
@@ -247,6 +261,9 @@ register(
         },
         spec=DATA_SPEC,
         evaluate_validated=_upper,
+        derivation=_doc(_upper) + "\n\nlhs = lambda_min(H), rhs = C_up (d+1) theta_min. Hypotheses: ||x_i|| = sqrt(d) "
+        "and no two parallel enforced by the schema (certified); theta_min < 1 computed from the data, certified or "
+        "false (false: vacuous).",
         strategy=lambda: data_instances(designs(n=st.integers(2, 40), d=st.integers(2, 30))),
     )
 )
@@ -313,7 +330,8 @@ register(
     Check(
         id="satpathi21/lemma1/lower",
         title="measured C in lambda_min(H) >= C (d+1) theta_min / sqrt(log(2n)+1) (Omega: no constant given)",
-        statement="Omega((d+1) theta_min / sqrt(log(2n) + 1)) <= lambda_min(H) for theta_min < 1, C independent of n and d",
+        statement="lambda_min(H) >= C (d+1) theta_min / sqrt(log(2n) + 1) for theta_min < 1, with C > 0 independent of n and d "
+        "(Lemma 1's Omega lower bound; C is not given)",
         equation="Lemma 1",
         regime=MEASURED,
         hypotheses={
@@ -323,6 +341,8 @@ register(
         },
         spec=DATA_SPEC,
         evaluate_validated=_lower,
+        derivation=_doc(_lower) + "\n\nlhs = the envelope floor, rhs = C_log. Hypotheses as for satpathi21/lemma1/upper "
+        "(theta_min < 1 certified or false); no float tolerance (measured).",
         strategy=_lower_strategy,
         search=_search_lower,
     )
