@@ -67,6 +67,8 @@ def validate(inst: dict) -> None:
         raise InstanceError("rows of B0 must have norm 1/sqrt(m) (initialisation (2.5))")
     try:  # the shape checks of params(inst), in numpy (validation stays torch-free)
         B = inst.get("B")
+        if B is not None and B.shape != B0.shape:
+            raise InstanceError(f"B must have the shape of B0 {B0.shape} (Theta and Theta0 share their sizes), got {B.shape}")
         sr.check_shapes(inst["B0"] if B is None else B, inst.get("r"), inst.get("a"), inst.get("C"))
     except ValueError as exc:
         raise InstanceError(str(exc)) from None
