@@ -10,6 +10,7 @@ import json
 import math
 import sys
 import textwrap
+from collections import Counter
 from pathlib import Path
 
 from theorems._core import InstanceError
@@ -80,6 +81,9 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--workers", type=_positive, metavar="N", help="local worker processes (default: the number of cores)")
     w.add_argument("--scheduler", metavar="ADDRESS", help="run on an existing Dask distributed cluster, e.g. tcp://host:8786")
     w.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None, help="progress bar (default: on a TTY only)")
+    w.add_argument("--timeout", type=_seconds, default=600.0, metavar="SECONDS",
+                   help="give up an evaluation after this long and store it as an error row (default 600)")
+    w.add_argument("--retry-errors", action="store_true", help="run only the error rows of this code version again")
     rp = sub.add_parser("report", help="write reports/README.md, per-paper pages, results.json and figures from the store")
     rp.add_argument("--store", metavar="PATH", help="SQLite results store (default reports/results.sqlite)")
     rp.add_argument("--out", metavar="DIR", default=str(Path(__file__).resolve().parents[1] / "reports"), help="output directory (default reports/)")
@@ -239,6 +243,21 @@ def _positive(text: str) -> int:
     return v
 
 
+def _seconds(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}") from None
+    if not (v > 0 and math.isfinite(v)):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return v
+
+
+def _print_errors(res) -> None:
+    for cid, h, kind, err in res.errors:
+        print(f"{kind}: {cid} instance {h}: {err}", file=sys.stderr)
+
+
 def _scheduler_address(address: str | None) -> str | None:
     if address is None:
         return None
@@ -256,34 +275,43 @@ def _sweep_cmd(args) -> int:
     for cid in args.ids:
         get(cid)  # unknown id: KeyError, exit 2
     res = sweep(args.ids or None, profile=args.profile, store_path=args.store, workers=args.workers,
-                scheduler=_scheduler_address(args.scheduler), progress=args.progress)
-    print(f"sweep {args.profile}: {res.planned} instances, {res.skipped} already stored, {res.written} written, "
-          f"{len(res.errors)} errors, {res.seconds:.1f} s (code version {res.version})")
-    for cid, h, err in res.errors:
-        print(f"error: {cid} instance {h}: {err}", file=sys.stderr)
-    return 1 if res.errors else 0
+                scheduler=_scheduler_address(args.scheduler), progress=args.progress, timeout=args.timeout,
+                retry_errors=args.retry_errors)
+    kinds = Counter(k for _, _, k, _ in res.errors)
+    detail = f" ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))})" if res.errors else ""
+    what = "error rows run again" if args.retry_errors else "instances"
+    print(f"sweep {args.profile}: {res.planned} {what}, {res.skipped} already stored, {res.written} written, "
+          f"{len(res.errors)} errors{detail}, {res.skipped_errors} error rows skipped, {res.remaining_errors} error rows in the store, "
+          f"{res.seconds:.1f} s (code version {res.version})")
+    _print_errors(res)
+    if res.remaining_errors and not args.retry_errors:
+        print("error rows remain: run the same command with --retry-errors to run them again", file=sys.stderr)
+    return 1 if res.remaining_errors else 0
 
 
 def _report_cmd(args) -> int:
     from theorems._report import render
-    from theorems._store import Store, code_version
+    from theorems._store import DEFAULT_PATH, Store, code_version
     from theorems._sweep import sweep
 
     version = args.version or code_version()
-    with Store(args.store) if args.store else Store() as st:
-        have = st.count(version)
+    path = Path(args.store) if args.store else DEFAULT_PATH
+    have = 0
+    if path.exists() or args.version:
+        with Store(path, readonly=True) as st:
+            have = st.count(version)
+    failed = False
     if have == 0:
         if args.version:
             raise ValueError(f"the store has no results of code version {args.version!r}")
         print("the store has no results of this code version: running the quick sweep first", file=sys.stderr)
         res = sweep(None, profile="quick", store_path=args.store, workers=args.workers)
-        if res.errors:
-            for cid, h, err in res.errors:
-                print(f"error: {cid} instance {h}: {err}", file=sys.stderr)
-            return 1
+        _print_errors(res)
+        failed = bool(res.remaining_errors)
     out = render(args.store, args.out, version)
-    print(f"report: {out['rows']} results, {len(out['checks'])} checks -> {args.out}/README.md")
-    return 0
+    errors = f", {len(out['errors'])} error rows" if out.get("errors") else ""
+    print(f"report: {out['rows']} results{errors}, {len(out['checks'])} checks -> {args.out}/README.md")
+    return 1 if failed else 0
 
 
 def _fraction(text: str) -> float:

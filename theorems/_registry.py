@@ -1,7 +1,14 @@
-"""The registry of checks: discovered by importing the paper modules, listed and run by id."""
+"""The registry of checks: discovered by importing the paper modules, listed and run by id.
+
+``THEOREMS_EXTRA_CHECKS``: comma-separated module names imported after the papers' (each
+registers checks when imported), in every process, sweep workers included. For tests of the
+machinery itself (e.g. ``tests.faulty_checks``: checks that raise or hang); unset, only the papers'
+checks exist.
+"""
 from __future__ import annotations
 
 import importlib
+import os
 
 from theorems._core import Check
 
@@ -29,6 +36,11 @@ def _load() -> None:
     if not _loaded:
         for module in PAPER_MODULES.values():
             importlib.import_module(module)
+        for module in filter(None, (m.strip() for m in os.environ.get("THEOREMS_EXTRA_CHECKS", "").split(","))):
+            try:
+                importlib.import_module(module)
+            except ImportError as exc:
+                raise ValueError(f"THEOREMS_EXTRA_CHECKS: cannot import module {module!r} ({exc})") from None
         _loaded = True
 
 

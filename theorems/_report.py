@@ -26,7 +26,7 @@ from pathlib import Path
 
 from theorems._core import ACCEPTABLE, COUNTEREXAMPLE, INCONSISTENT, MEASURED, OUTSIDE, UNRESOLVED, VACUOUS
 from theorems._registry import all_checks, get
-from theorems._store import Store
+from theorems._store import DEFAULT_PATH, Store
 
 PAPERS = {
     "satpathi21": "Satpathi & Srikant 2021",
@@ -99,10 +99,13 @@ def _constants_text(constants: dict, limit: int = 4) -> str:
     return "; ".join(ex + rest) or "-"
 
 
-def summarise(rows: list[dict]) -> list[dict]:
-    by = defaultdict(list)
+def summarise(rows: list[dict], errors: list[dict] = ()) -> list[dict]:
+    by, errs = defaultdict(list), defaultdict(list)
     for r in rows:
         by[r["check"]].append(r)
+    for e in errors:  # error rows of the store (failed, timed-out or lost evaluations)
+        errs[e["check"]].append(e)
+        by[e["check"]]
     order = {c.id: i for i, c in enumerate(all_checks())}
     out = []
     for cid in sorted(by, key=lambda c: (order.get(c, 10**6), c)):
@@ -137,6 +140,8 @@ def summarise(rows: list[dict]) -> list[dict]:
             "constants_at_worst": {} if worst is None else worst["measurement"]["constants"],
             "details_at_worst": {} if worst is None else worst["measurement"]["details"],
             "ratios": [_ratio(r["measurement"]) for r in decided],
+            "errors": dict(sorted(Counter(e["kind"] for e in errs[cid]).items())),
+            "first_error": errs[cid][0]["error"] if errs[cid] else None,
         })
     return out
 
@@ -153,15 +158,16 @@ def render(store_path=None, out_dir="reports", version: str | None = None) -> di
     out = Path(out_dir).resolve()
     if out.exists() and not out.is_dir():
         raise NotADirectoryError(f"--out {out_dir}: not a folder")
-    with Store(store_path) if store_path else Store() as store:
+    with Store(store_path or DEFAULT_PATH, readonly=True) as store:
         version = version or code_version()
         rows = list(store.rows(version=version))
-    summary = summarise(rows)
+        errors = store.errors(version=version)
+    summary = summarise(rows, errors)
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_tmp(out)
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}{_TMP}{os.getpid()}-"))
     try:
-        result = _write(tmp, out, summary, rows, version)
+        result = _write(tmp, out, summary, rows, errors, version)
         _move_into_place(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -172,7 +178,7 @@ def render(store_path=None, out_dir="reports", version: str | None = None) -> di
 _TMP = ".report-tmp-"
 
 
-def _write(tmp: Path, out: Path, summary, rows, version) -> dict:
+def _write(tmp: Path, out: Path, summary, rows, errors, version) -> dict:
     """Write the report into the empty folder ``tmp``; ``out`` is where it will live (the papers'
     figure reproductions are linked only when they are there)."""
     (tmp / "worst").mkdir()
@@ -191,7 +197,8 @@ def _write(tmp: Path, out: Path, summary, rows, version) -> dict:
               "checks": [{k: v for k, v in s.items() if k not in ("ratios", "details_at_worst", "worst_instance")} for s in summary],
               "results": [{"check": r["check"], "instance_hash": r["instance_hash"], "ratio": r["measurement"]["ratio"],
                            "tolerance": r["measurement"]["tolerance"], "regime": r["measurement"]["regime"], "verdict": r["measurement"]["verdict"]}
-                          for r in rows]}
+                          for r in rows],
+              "errors": [{k: e[k] for k in ("check", "instance_hash", "kind", "error")} for e in errors]}
     (tmp / "results.json").write_text(json.dumps(result, sort_keys=True, indent=1, allow_nan=True) + "\n")
     return result
 
@@ -263,10 +270,16 @@ def _index(summary, version, nrows, papers) -> str:
     for s in summary:
         anchor = s["check"].replace("/", "").replace(".", "")
         statement = s["statement"].replace("|", "\\|")  # the statements' norms |x| would split the cells
-        L.append(f"| `{s['check']}` | {statement} | {s['regime']} | {s['instances']} | {_f(s['worst_ratio'])} | "
+        L.append(f"| `{s['check']}` | {statement} | {s['regime']} | {s['instances']}{_errors_text(s, ' + ')} | {_f(s['worst_ratio'])} | "
                  f"{_constants_text(s['constants_at_worst'])} | {s['verdict']} | [{s['paper']}]({s['paper']}-sweep.md#{anchor}) |")
     L += ["", "Pages: " + " · ".join(f"[{PAPERS.get(p, p)}]({p}-sweep.md)" for p in papers), ""]
     return "\n".join(L) + "\n"
+
+
+def _errors_text(s, prefix: str = "") -> str:
+    """``2 errors (1 error, 1 timeout)``: the check's error rows by kind; empty when none."""
+    n = sum(s["errors"].values())
+    return f"{prefix}{n} errors ({', '.join(f'{v} {k}' for k, v in s['errors'].items())})" if n else ""
 
 
 def _page(paper, ps, version, made: set[str], figures: list) -> str:
@@ -280,6 +293,8 @@ def _page(paper, ps, version, made: set[str], figures: list) -> str:
               f"- verdict: **{s['verdict']}**; worst ratio {_f(s['worst_ratio'])} (tolerance {_f(s['worst_tolerance'], '.2g')})"]
         if s.get("erratum"):
             L.append(f"- erratum: {s['erratum']}")
+        if s["errors"]:
+            L.append(f"- errors: {_errors_text(s)}; first: {s['first_error']} (`python -m theorems sweep --retry-errors` runs them again)")
         if s["worst_instance"] is not None:
             name = s["worst_instance_file"]
             L.append(f"- worst instance: [`{name}`]({name}); re-run from this folder with "

@@ -7,9 +7,16 @@ when set. Rows written by another code version are kept and never overwritten: a
 adds its own rows.
 
 WAL journal, one transaction per result (``INSERT OR IGNORE``: a row is written at most once, so
-a sweep killed at any point and run again neither loses nor duplicates rows). A file that is not
-an SQLite database, or an SQLite database that is not a results store, gives :class:`StoreError`
-and is not modified.
+a sweep killed at any point and run again neither loses nor duplicates rows). An instance whose
+evaluation failed is an *error row* (table ``errors``, same key; kind ``error``, ``timeout`` or
+``lost``, the error in one line) until a later run of the same code version succeeds on it.
+
+Schema 2 (schema 1 had no ``errors`` table: opening a schema-1 store adds it, in one transaction,
+rows kept). Creating a store is idempotent (two processes may create the same new store at once).
+A file that is not an SQLite database, an SQLite database that is not a results store, damaged
+data pages (``PRAGMA quick_check`` on opening), a folder, or a path whose folder cannot be made
+give :class:`StoreError` and leave the file as it is. ``Store(path, readonly=True)`` (used by
+``report``) never writes: it also reads a store on a read-only file or folder.
 """
 from __future__ import annotations
 
@@ -20,16 +27,17 @@ import os
 import sqlite3
 import subprocess
 import time
+import urllib.parse
 from pathlib import Path
 from typing import Any, Iterator
 
 MAGIC = "gd-theorems results store"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "reports" / "results.sqlite"
 
 _SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE results (
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS results (
     check_id TEXT NOT NULL,
     instance_hash TEXT NOT NULL,
     code_version TEXT NOT NULL,
@@ -45,7 +53,20 @@ CREATE TABLE results (
     finished REAL NOT NULL,
     PRIMARY KEY (check_id, instance_hash, code_version)
 );
+CREATE TABLE IF NOT EXISTS errors (
+    check_id TEXT NOT NULL,
+    instance_hash TEXT NOT NULL,
+    code_version TEXT NOT NULL,
+    instance TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    error TEXT NOT NULL,
+    started REAL NOT NULL,
+    finished REAL NOT NULL,
+    PRIMARY KEY (check_id, instance_hash, code_version)
+);
 """
+#: kinds of error rows: the evaluation raised; it ran past the timeout; its worker died, retries included
+ERROR_KINDS = ("error", "timeout", "lost")
 
 
 class StoreError(Exception):
@@ -91,44 +112,83 @@ def _num(x) -> float | None:
 
 
 class Store:
-    """``Store(path)`` opens (or creates) a results store; use as a context manager."""
+    """``Store(path)`` opens (or creates) a results store; use as a context manager.
 
-    def __init__(self, path: str | os.PathLike = DEFAULT_PATH, *, create: bool = True):
+    ``readonly=True`` opens an existing store without ever writing (SQLite ``mode=ro``, and
+    ``immutable=1`` when its folder is not writable, where SQLite could not make its WAL index).
+    """
+
+    def __init__(self, path: str | os.PathLike = DEFAULT_PATH, *, create: bool = True, readonly: bool = False):
         self.path = Path(path)
+        if self.path.is_dir():
+            raise StoreError(f"{self.path}: a folder, not a results store")
         exists = self.path.exists() and self.path.stat().st_size > 0
-        if not exists and not create:
+        if not exists and (readonly or not create):
             raise StoreError(f"{self.path}: no results store there")
         if exists:
             _check_foreign(self.path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
         try:
-            if exists:
+            if readonly:
+                uri = "file:" + urllib.parse.quote(str(self.path.resolve())) + "?mode=ro"
+                if not os.access(self.path.parent, os.W_OK):
+                    uri += "&immutable=1"
+                self._db = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)
+            else:
+                if exists and not os.access(self.path, os.W_OK):
+                    raise StoreError(f"{self.path}: the store is read-only (report can read it; a sweep writes to it)")
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot make the store's folder ({exc.strerror or exc})") from None
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot open the store ({exc})") from None
+        try:
+            if readonly:
                 self._validate()
             else:
-                self._create()
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
+                with self._tx():  # BEGIN IMMEDIATE: a concurrent creator finishes first
+                    self._create_or_upgrade()
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+            bad = [r for (r,) in self._db.execute("PRAGMA quick_check") if r != "ok"]
+            if bad:
+                raise StoreError(f"{self.path}: damaged data pages ({bad[0]}); restore it or sweep into a new store")
         except sqlite3.DatabaseError as exc:
             self._db.close()
-            raise StoreError(f"{self.path}: not a results store ({exc})") from None
+            raise StoreError(f"{self.path}: not a results store, or a damaged one ({exc})") from None
+        except StoreError:
+            self._db.close()
+            raise
 
-    def _create(self) -> None:
-        with self._tx():
-            for stmt in _SCHEMA.strip().split(";"):
-                if stmt.strip():
-                    self._db.execute(stmt)
-            self._db.execute("INSERT INTO meta VALUES ('magic', ?), ('schema', ?)", (MAGIC, str(SCHEMA_VERSION)))
+    def _create_or_upgrade(self) -> None:
+        """In the caller's transaction: make the tables of an empty database (idempotent: ``IF NOT
+        EXISTS``, ``INSERT OR IGNORE``), or validate a store and upgrade schema 1 to 2."""
+        tables = {t for (t,) in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if tables and "meta" not in tables:
+            raise StoreError(f"{self.path}: an SQLite file, but not a results store (no '{MAGIC}' marker)")
+        if not tables:
+            self._db.execute(_SCHEMA.strip().split(";")[0])
+            self._db.execute("INSERT OR IGNORE INTO meta VALUES ('magic', ?), ('schema', ?)", (MAGIC, str(SCHEMA_VERSION)))
+        schema = self._validate(upgradable=True)
+        for stmt in _SCHEMA.strip().split(";"):  # the tables of a new store, the errors table of a schema-1 one
+            if stmt.strip():
+                self._db.execute(stmt)
+        if schema == "1":
+            self._db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION),))
 
-    def _validate(self) -> None:
+    def _validate(self, upgradable: bool = False) -> str:
+        """The store's schema version (StoreError unless a results store this code reads)."""
         try:
             meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: an SQLite file, but not a results store ({exc})") from None
         if meta.get("magic") != MAGIC:
             raise StoreError(f"{self.path}: an SQLite file, but not a results store (no '{MAGIC}' marker)")
-        if meta.get("schema") != str(SCHEMA_VERSION):
-            raise StoreError(f"{self.path}: results store of schema {meta.get('schema')}, this code reads {SCHEMA_VERSION}")
+        schema = meta.get("schema")
+        if schema != str(SCHEMA_VERSION) and not (upgradable and schema == "1"):
+            hint = " (open it once for writing, e.g. with sweep, to upgrade it)" if schema == "1" else ""
+            raise StoreError(f"{self.path}: results store of schema {schema}, this code reads {SCHEMA_VERSION}{hint}")
+        return schema
 
     def _tx(self):
         db = self._db
@@ -154,15 +214,20 @@ class Store:
 
     # ------------------------------------------------------------------ rows
 
-    def done(self, check_id: str, version: str) -> set[str]:
-        """Instance hashes already stored for this check and code version."""
-        rows = self._db.execute("SELECT instance_hash FROM results WHERE check_id = ? AND code_version = ?", (check_id, version))
+    def done(self, check_id: str, version: str, errors: bool = False) -> set[str]:
+        """Instance hashes already stored for this check and code version (``errors``: those of its
+        error rows instead)."""
+        table = "errors" if errors else "results"
+        rows = self._db.execute(f"SELECT instance_hash FROM {table} WHERE check_id = ? AND code_version = ?", (check_id, version))
         return {h for (h,) in rows}
 
     def add(self, *, check_id: str, instance: dict, version: str, measurement: dict, seed: int | None, started: float, finished: float | None = None) -> bool:
-        """Write one result in its own transaction; False if that key was already there."""
+        """Write one result in its own transaction (removing its error row, if any); False if that
+        key was already there."""
         m = measurement
         with self._tx():
+            self._db.execute("DELETE FROM errors WHERE check_id = ? AND instance_hash = ? AND code_version = ?",
+                             (check_id, instance_hash(instance), version))
             cur = self._db.execute(
                 "INSERT OR IGNORE INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (check_id, instance_hash(instance), version, canonical_json(instance), seed,
@@ -190,6 +255,26 @@ class Store:
         for cid, h, ver, inst, seed, meas in self._db.execute(q, args):
             yield {"check": cid, "instance_hash": h, "code_version": ver, "instance": json.loads(inst), "seed": seed, "measurement": json.loads(meas)}
 
+    def add_error(self, *, check_id: str, instance: dict, version: str, kind: str, error: str, started: float, finished: float) -> None:
+        """Write (or replace) the error row of one instance: ``kind`` one of ``ERROR_KINDS``, ``error``
+        made one line."""
+        if kind not in ERROR_KINDS:
+            raise ValueError(f"error kind must be one of {', '.join(ERROR_KINDS)}, got {kind!r}")
+        with self._tx():
+            self._db.execute("INSERT OR REPLACE INTO errors VALUES (?,?,?,?,?,?,?,?)",
+                             (check_id, instance_hash(instance), version, canonical_json(instance), kind, one_line(error), started, finished))
+
+    def errors(self, version: str | None = None, check_id: str | None = None) -> list[dict]:
+        """Error rows in a fixed order (check, instance hash, code version), the instance parsed."""
+        q, cond, args = "SELECT check_id, instance_hash, code_version, instance, kind, error, started, finished FROM errors", [], []
+        for col, val in (("code_version", version), ("check_id", check_id)):
+            if val is not None:
+                cond.append(f"{col} = ?")
+                args.append(val)
+        q += (" WHERE " + " AND ".join(cond) if cond else "") + " ORDER BY check_id, instance_hash, code_version"
+        keys = ("check", "instance_hash", "code_version", "instance", "kind", "error", "started", "finished")
+        return [dict(zip(keys, (*r[:3], json.loads(r[3]), *r[4:]))) for r in self._db.execute(q, args)]
+
     def versions(self) -> list[str]:
         return [v for (v,) in self._db.execute("SELECT DISTINCT code_version FROM results ORDER BY code_version")]
 
@@ -197,6 +282,12 @@ class Store:
         if version is None:
             return self._db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
         return self._db.execute("SELECT COUNT(*) FROM results WHERE code_version = ?", (version,)).fetchone()[0]
+
+
+def one_line(text: str, limit: int = 500) -> str:
+    """``text`` on one line (whitespace runs made one space), at most ``limit`` characters."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _check_foreign(path: Path) -> None:

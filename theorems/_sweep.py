@@ -10,18 +10,27 @@ transaction per result, in completion order (the store's key makes the order irr
 Execution: a local pool of ``workers`` spawned processes (each limited to ``cores // workers``
 BLAS/torch threads), or an existing Dask distributed cluster (``scheduler="tcp://host:port"``). A tqdm
 progress bar (counts, ETA, worst ratio so far) is shown on a TTY only.
+
+Failing work does not stop a sweep: an evaluation that raises, runs past ``timeout`` seconds (its
+worker is stopped and replaced) or whose worker dies (run again ``LOST_RETRIES`` times) becomes an
+error row of the store (kind ``error``, ``timeout``, ``lost``), skipped by later runs until
+``retry_errors``. Local workers exit when their driver dies, even by SIGKILL.
 """
 from __future__ import annotations
 
+import collections
 import math
 import multiprocessing
 import os
+import queue
+import signal
 import sys
+import threading
 import time
 import warnings
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from multiprocessing.connection import wait
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hseed
@@ -30,7 +39,7 @@ from hypothesis.errors import HypothesisDeprecationWarning
 from theorems._core import InstanceError, UNRESOLVED, VACUOUS
 from theorems._core import _jsonable
 from theorems._registry import all_checks, get
-from theorems._store import Store, code_version, instance_hash
+from theorems._store import Store, code_version, instance_hash, one_line
 
 PROFILES = ("quick", "full")
 SEED = 20260101
@@ -112,8 +121,16 @@ def _no_local_constants():
         cache.cache.clear()
 
 
-def _init_worker(threads: int) -> None:
+#: seconds one evaluation may run before it is given up and stored as a ``timeout`` error row
+DEFAULT_TIMEOUT = 600.0
+#: times a task whose worker died (killed, out of memory) is run again before it is stored as ``lost``
+LOST_RETRIES = 2
+
+
+def _init_worker(threads: int, driver: int | None = None) -> None:
     os.environ["OMP_NUM_THREADS"] = str(threads)
+    if driver is not None:
+        _exit_with(driver)
     try:
         import torch
 
@@ -122,16 +139,37 @@ def _init_worker(threads: int) -> None:
         pass
 
 
+def _exit_with(driver: int) -> None:
+    """Make this worker exit when its driver process ``driver`` dies, even by SIGKILL: Linux's
+    parent-death signal, and a daemon thread that exits once the worker's parent is no longer the
+    driver (other systems; a driver that died before the signal was set)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # 1: PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+    def watch():
+        while os.getppid() == driver:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="exit-with-driver").start()
+
+
 def evaluate_task(check_id: str, instance: dict) -> tuple[dict | None, str | None, float, float]:
-    """Run in a worker: ``(measurement json, error, started, finished)``."""
+    """Run in a worker: ``(measurement json, error, started, finished)``; ``error`` (the exception,
+    one line) when the evaluation raised."""
     import theorems  # noqa: F401  (registers the checks in a fresh worker)
 
     started = time.time()
     try:
         m = get(check_id).evaluate(instance).to_json()
         return m, None, started, time.time()
-    except Exception as exc:  # noqa: BLE001  (reported by the driver, never stored)
-        return None, f"{type(exc).__name__}: {exc}", started, time.time()
+    except Exception as exc:  # noqa: BLE001  (stored as an error row by the driver)
+        return None, one_line(f"{type(exc).__name__}: {exc}"), started, time.time()
 
 
 @dataclass
@@ -139,30 +177,43 @@ class SweepResult:
     version: str
     planned: int = 0
     skipped: int = 0  # already in the store
+    skipped_errors: int = 0  # an error row of this code version is in the store (``retry_errors`` re-runs them)
     written: int = 0
-    errors: list = field(default_factory=list)
+    errors: list = field(default_factory=list)  # (check, instance hash[:12], kind, error) of this run
+    remaining_errors: int = 0  # error rows of the swept checks and this code version, after the sweep
     seconds: float = 0.0
 
 
 def sweep(check_ids: list[str] | None = None, *, profile: str = "quick", store_path=None, workers: int | None = None,
-          scheduler: str | None = None, progress: bool | None = None) -> SweepResult:
+          scheduler: str | None = None, progress: bool | None = None, timeout: float = DEFAULT_TIMEOUT,
+          retry_errors: bool = False) -> SweepResult:
     """Evaluate every planned instance not yet in the store. Instances are generated check by check
     (expensive checks, those with the fewest instances, first) and submitted as soon as generated,
-    so that the workers start while the driver is still drawing the next check's instances."""
+    so that the workers start while the driver is still drawing the next check's instances.
+
+    An evaluation that raises, runs past ``timeout`` seconds or whose worker dies (after
+    ``LOST_RETRIES`` retries) is stored as an error row and the sweep goes on; instances with an
+    error row are skipped. ``retry_errors`` runs only those again (from their stored instances): a
+    success replaces the error row, a failure updates it."""
+    if not timeout > 0:
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
     checks = [get(c) for c in check_ids] if check_ids else all_checks()
     checks = sorted(checks, key=lambda c: c.sweep.get(profile, 0))  # stable: catalog order within a size
     version = code_version()
     res = SweepResult(version)
     t0 = time.time()
-    with Store(store_path) if store_path else Store() as store, _Executor(scheduler, workers) as ex:
+    pool = _DaskPool(scheduler, timeout) if scheduler else _LocalPool(workers, timeout)
+    with Store(store_path) if store_path else Store() as store, pool:
         bar = _bar(progress)
         worst = -math.inf
 
-        def record(cid, inst, out):
+        def record(cid, inst, out, kind):
             nonlocal worst
             m, err, started, finished = out
             if err is not None:
-                res.errors.append((cid, instance_hash(inst)[:12], err))
+                kind = kind or "error"
+                store.add_error(check_id=cid, instance=inst, version=version, kind=kind, error=err, started=started, finished=finished)
+                res.errors.append((cid, instance_hash(inst)[:12], kind, err))
             else:
                 seed = inst.get("seed") if isinstance(inst.get("seed"), int) else None
                 res.written += store.add(check_id=cid, instance=inst, version=version, measurement=m, seed=seed, started=started, finished=finished)
@@ -174,72 +225,294 @@ def sweep(check_ids: list[str] | None = None, *, profile: str = "quick", store_p
                 bar.set_postfix_str(f"worst ratio {worst:.4g}" if math.isfinite(worst) else "")
 
         for chk in checks:
-            done = store.done(chk.id, version)
-            for inst in instances(chk, profile):
-                res.planned += 1
-                if instance_hash(inst) in done:
-                    res.skipped += 1
-                else:
-                    ex.submit(chk.id, inst)
-                    if bar is not None:
-                        bar.total = (bar.total or 0) + 1
-                        bar.refresh()
-            ex.drain(record, block=False)  # write what has finished while generating
-        ex.drain(record, block=True)
+            if retry_errors:
+                todo = [e["instance"] for e in store.errors(version, chk.id)]
+                res.planned += len(todo)
+            else:
+                done, failed, todo = store.done(chk.id, version), store.done(chk.id, version, errors=True), []
+                for inst in instances(chk, profile):
+                    res.planned += 1
+                    h = instance_hash(inst)
+                    if h in done:
+                        res.skipped += 1
+                    elif h in failed:
+                        res.skipped_errors += 1
+                    else:
+                        todo.append(inst)
+            for inst in todo:
+                pool.submit(chk.id, inst)
+                if bar is not None:
+                    bar.total = (bar.total or 0) + 1
+                    bar.refresh()
+            pool.drain(record, block=False)  # write what has finished while generating
+        pool.drain(record, block=True)
         if bar is not None:
             bar.close()
+        res.remaining_errors = sum(len(store.done(c.id, version, errors=True)) for c in checks)
     res.seconds = time.time() - t0
     return res
 
 
-class _Executor:
-    """A spawned local process pool, or a Dask client; ``submit`` then ``drain`` results."""
+class _Pool:
+    """Runs the tasks in a background (manager) thread while the driver draws instances and writes
+    results: ``submit``, then ``drain`` the outcomes ``(check, instance, (measurement, error,
+    started, finished), kind)`` (``kind``: None, or ``timeout`` / ``lost``). Subclasses give
+    ``_step`` (dispatch, wait a little, ``_done`` what finished), ``_shutdown`` (in the thread) and
+    ``_open`` / ``_close`` (in the driver)."""
 
-    def __init__(self, scheduler: str | None, workers: int | None):
-        self.scheduler, self.workers = scheduler, workers
-        self.pending: dict = {}
+    def __init__(self, timeout: float):
+        self.timeout = timeout
+        self.todo: collections.deque = collections.deque()  # (check, instance, retries so far)
+        self.out: queue.SimpleQueue = queue.SimpleQueue()
+        self.submitted = self.delivered = 0
+        self.stop = threading.Event()
+        self.failure: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, daemon=True, name="sweep-pool")
 
     def __enter__(self):
-        if self.scheduler:
-            from distributed import Client
-
-            self.client = Client(self.scheduler, timeout="20s")
-            self.pool = None
-        else:
-            workers = self.workers or os.cpu_count() or 1
-            threads = max(1, (os.cpu_count() or 1) // workers)
-            # spawn, not fork: the driver may have started torch's OpenMP threads (strategies that
-            # build parameters with torch), and a forked child of a threaded parent can deadlock
-            ctx = multiprocessing.get_context("spawn")
-            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(threads,))
+        self._open()
+        self.thread.start()
         return self
 
     def __exit__(self, *exc):
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=exc[0] is not None)
-        else:
-            self.client.close()
+        self.stop.set()
+        self.thread.join()
+        self._close()
+
+    def _open(self) -> None:
+        pass
+
+    def _close(self) -> None:
+        pass
+
+    def _shutdown(self) -> None:
+        pass
+
+    def _run(self) -> None:
+        try:
+            while not self.stop.is_set():
+                self._step()
+        except BaseException as exc:  # noqa: BLE001  (raised again in the driver by drain)
+            self.failure = exc
+        finally:
+            self._shutdown()
 
     def submit(self, cid: str, inst: dict) -> None:
-        if self.pool is not None:
-            fut = self.pool.submit(evaluate_task, cid, inst)
-        else:
-            fut = self.client.submit(evaluate_task, cid, inst, pure=False)
-        self.pending[fut] = (cid, inst)
+        self.submitted += 1
+        self.todo.append((cid, inst, 0))
+
+    def _done(self, cid: str, inst: dict, out: tuple, kind: str | None = None) -> None:
+        self.out.put((cid, inst, out, kind))
 
     def drain(self, record, block: bool) -> None:
-        if not block:
-            for fut in [f for f in self.pending if f.done()]:
-                record(*self.pending.pop(fut), fut.result())
-            return
-        if self.pool is not None:
-            it = as_completed(list(self.pending))
-        else:
-            from distributed import as_completed as dask_completed
+        """``record`` each outcome so far (``block``: until every submitted task has one)."""
+        while self.delivered < self.submitted:
+            try:
+                item = self.out.get(timeout=0.2) if block else self.out.get(block=False)
+            except queue.Empty:
+                if self.failure is not None:
+                    raise self.failure
+                if not block:
+                    return
+                continue
+            self.delivered += 1
+            record(*item)
 
-            it = dask_completed(list(self.pending))
-        for fut in it:
-            record(*self.pending.pop(fut), fut.result())
+
+class _Slot:
+    """One local worker process, its pipe, and the task it runs (with when it started)."""
+
+    def __init__(self, proc, conn):
+        self.proc, self.conn = proc, conn
+        self.ready, self.task, self.started = False, None, 0.0
+
+
+_DIED = object()
+
+
+def _worker_main(conn, threads: int, driver: int) -> None:
+    """A local sweep worker: evaluate the tasks the driver sends over ``conn``, one at a time, until
+    told to stop (``None``) or the driver dies."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
+    _init_worker(threads, driver)
+    all_checks()  # import every check before the first task's clock starts
+    conn.send("ready")
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        conn.send(evaluate_task(*task))
+
+
+class _LocalPool(_Pool):
+    """``workers`` spawned processes (each limited to ``cores // workers`` BLAS/torch threads), one
+    task each at a time: the driver knows when each task started, stops (SIGKILL) a worker whose
+    task runs past the timeout, a hung loop in Python or in C alike, and starts a new one; a task
+    whose worker died is run again ``LOST_RETRIES`` times. Spawn, not fork: the driver may have
+    started torch's OpenMP threads, and a forked child of a threaded parent can deadlock."""
+
+    def __init__(self, workers: int | None, timeout: float):
+        super().__init__(timeout)
+        self.n = workers or os.cpu_count() or 1
+        self.threads = max(1, (os.cpu_count() or 1) // self.n)
+        self.ctx = multiprocessing.get_context("spawn")
+        self.slots: list[_Slot] = []
+        self.failed_starts = 0
+
+    def _spawn(self) -> None:
+        # started from the manager thread, so that Linux's parent-death signal fires when the
+        # driver dies, and (harmlessly) when this pool's thread ends
+        here, there = self.ctx.Pipe()
+        proc = self.ctx.Process(target=_worker_main, args=(there, self.threads, os.getpid()), daemon=True, name="sweep-worker")
+        proc.start()
+        there.close()
+        self.slots.append(_Slot(proc, here))
+
+    def _retire(self, s: _Slot) -> None:
+        s.proc.kill()
+        s.proc.join(5)
+        s.conn.close()
+        self.slots.remove(s)
+
+    def _step(self) -> None:
+        if not self.submitted:  # nothing to run (yet): start no worker
+            time.sleep(0.05)
+            return
+        while len(self.slots) < self.n:
+            self._spawn()
+        for s in self.slots:
+            if s.ready and s.task is None and self.todo:
+                s.task, s.started = self.todo.popleft(), time.time()
+                try:
+                    s.conn.send(s.task[:2])
+                except OSError:
+                    pass  # the worker died: its sentinel says so below
+        deadlines = [s.started + self.timeout - time.time() for s in self.slots if s.task is not None]
+        ready = set(wait([s.conn for s in self.slots] + [s.proc.sentinel for s in self.slots], timeout=max(0.0, min([0.1] + deadlines))))
+        for s in list(self.slots):
+            msg = None
+            if s.conn in ready:
+                try:
+                    msg = s.conn.recv()
+                except (EOFError, OSError):
+                    msg = _DIED
+            elif s.proc.sentinel in ready:
+                msg = _DIED
+            if msg is _DIED:
+                self._lost(s)
+            elif msg == "ready":
+                s.ready, self.failed_starts = True, 0
+            elif msg is not None:
+                cid, inst, _ = s.task
+                s.task = None
+                self._done(cid, inst, msg)
+            elif s.task is not None and time.time() - s.started > self.timeout:
+                self._retire(s)
+                cid, inst, _ = s.task
+                self._done(cid, inst, (None, f"no result after {self.timeout:g} s (its worker was stopped)", s.started, time.time()), "timeout")
+
+    def _lost(self, s: _Slot) -> None:
+        """A worker died: run its task again, or after ``LOST_RETRIES`` retries report it ``lost``."""
+        self._retire(s)
+        if s.task is None:
+            self.failed_starts += not s.ready
+            if self.failed_starts > 3:
+                raise RuntimeError(f"sweep worker processes die as they start (exit code {s.proc.exitcode})")
+            return
+        cid, inst, tries = s.task
+        if tries < LOST_RETRIES:
+            self.todo.appendleft((cid, inst, tries + 1))
+        else:
+            err = f"its worker process died {tries + 1} times (exit code {s.proc.exitcode}: killed, out of memory?)"
+            self._done(cid, inst, (None, err, s.started, time.time()), "lost")
+
+    def _shutdown(self) -> None:
+        for s in self.slots:
+            try:
+                s.conn.send(None) if s.ready and s.task is None else s.proc.kill()
+            except OSError:
+                pass
+        for s in self.slots:
+            s.proc.join(2)
+            if s.proc.is_alive():
+                s.proc.kill()
+                s.proc.join()
+
+
+def _dask_task(check_id: str, instance: dict, timeout: float):
+    """On a Dask worker: ``(evaluate_task's result, None)``, or ``((None, error, started, finished),
+    worker address)`` when the evaluation runs past ``timeout`` (it goes on in its thread: the
+    driver restarts that worker)."""
+    all_checks()  # imports before the clock starts
+    box: list = []
+    started = time.time()
+    th = threading.Thread(target=lambda: box.append(evaluate_task(check_id, instance)), daemon=True)
+    th.start()
+    th.join(timeout)
+    if box:
+        return box[0], None
+    from distributed import get_worker
+
+    return (None, f"no result after {timeout:g} s (its worker was restarted)", started, time.time()), get_worker().address
+
+
+class _DaskPool(_Pool):
+    """Tasks on an existing Dask cluster, at most one per worker thread in flight. Each task gives
+    up its evaluation after the timeout (its worker is then restarted, which stops the hung
+    thread); the driver gives up a task ``2 * timeout + 60`` s after submitting it (a worker stuck
+    holding the GIL). Dask runs the tasks of a dead worker again, and ``LOST_RETRIES`` times those
+    that failed; a task failing after that is stored ``lost``."""
+
+    def __init__(self, address: str, timeout: float):
+        super().__init__(timeout)
+        self.address = address
+        self.running: dict = {}  # future -> (check, instance, submitted)
+
+    def _open(self) -> None:
+        from distributed import Client
+
+        self.client = Client(self.address, timeout="20s")
+
+    def _close(self) -> None:
+        self.client.close()
+
+    def _step(self) -> None:
+        from distributed import wait as dask_wait
+
+        capacity = max(1, sum(self.client.nthreads().values()))
+        while self.todo and len(self.running) < capacity:
+            cid, inst, _ = self.todo.popleft()
+            fut = self.client.submit(_dask_task, cid, inst, self.timeout, pure=False, retries=LOST_RETRIES)
+            self.running[fut] = (cid, inst, time.time())
+        if not self.running:
+            time.sleep(0.05)
+            return
+        try:
+            dask_wait(list(self.running), timeout=0.2, return_when="FIRST_COMPLETED")
+        except TimeoutError:
+            pass
+        for fut, (cid, inst, submitted) in list(self.running.items()):
+            now = time.time()
+            if fut.done():
+                del self.running[fut]
+                if fut.status != "finished":
+                    exc = fut.exception() if fut.status == "error" else fut.status
+                    self._done(cid, inst, (None, f"{type(exc).__name__}: {exc}", submitted, now), "lost")
+                    continue
+                out, hung_on = fut.result()
+                self._done(cid, inst, out, None if hung_on is None else "timeout")
+                if hung_on is not None:
+                    try:
+                        self.client.restart_workers([hung_on])
+                    except Exception:  # noqa: BLE001  (gone already, or no nanny: it stays busy)
+                        pass
+            elif now - submitted > 2 * self.timeout + 60:
+                del self.running[fut]
+                fut.cancel()
+                self._done(cid, inst, (None, f"no result {now - submitted:.0f} s after submission", submitted, now), "timeout")
 
 
 def _bar(progress: bool | None):
