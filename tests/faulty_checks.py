@@ -1,12 +1,15 @@
 """Checks that fail on purpose, for the tests of failing work in sweeps (``test_sweep_failures``).
 
-Registered when imported; sweep workers import this module too when ``THEOREMS_EXTRA_CHECKS``
-names it (see ``theorems._registry``). ``faulty/raises`` raises on instances with ``i % 3 == 0``
-(unless ``FAULTY_FIXED`` is set: the bug "fixed"), ``faulty/hangs`` never returns on those (a
-pure-Python loop when 16 divides ``i``, a call stuck in C, ``time.sleep``, otherwise), ``faulty/slow``
-takes ``FAULTY_SLOW_SECONDS`` (default 2) on every instance.
+Registered when imported (``uninstall`` removes them); sweep workers import this module too when ``THEOREMS_EXTRA_CHECKS``
+names it (see ``theorems._registry``). On the *bad* instances, those with ``i % 3 == 0`` (none
+once the file named by ``FAULTY_FIXED`` exists: the bug is "fixed"; a file, not a variable, so
+that running Dask workers see it): ``faulty/raises`` raises, ``faulty/hangs`` never returns (a
+pure-Python loop when 16 divides ``i``, a call stuck in C, ``time.sleep``, otherwise),
+``faulty/dies`` kills its own worker process. ``faulty/slow`` takes ``FAULTY_SLOW_SECONDS``
+(default 2) on every instance.
 """
 import os
+import signal
 import time
 
 from hypothesis import strategies as st
@@ -19,7 +22,7 @@ SPEC = Spec((Field("i", "int", "instance index", minimum=0),))
 
 
 def bad(inst) -> bool:
-    return inst["i"] % 3 == 0 and not os.environ.get("FAULTY_FIXED")
+    return inst["i"] % 3 == 0 and not os.path.exists(os.environ.get("FAULTY_FIXED", "/nonexistent"))
 
 
 def _ok(cid: str) -> Measurement:
@@ -41,6 +44,12 @@ def _hangs(inst):
     return _ok("faulty/hangs")
 
 
+def _dies(inst):
+    if bad(inst):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _ok("faulty/dies")
+
+
 def _slow(inst):
     time.sleep(float(os.environ.get("FAULTY_SLOW_SECONDS", "2")))
     return _ok("faulty/slow")
@@ -52,6 +61,21 @@ def _check(cid: str, evaluate, n: int) -> Check:
                  strategy=lambda: st.builds(dict, i=st.integers(0, 10**6)), sweep={"quick": n, "full": 10 * n})
 
 
-for _c in (_check("faulty/raises", _raises, 6), _check("faulty/hangs", _hangs, 6), _check("faulty/slow", _slow, 20)):
-    if _c.id not in _CHECKS:
-        register(_c)
+CHECKS = (_check("faulty/raises", _raises, 6), _check("faulty/hangs", _hangs, 6), _check("faulty/dies", _dies, 3),
+          _check("faulty/slow", _slow, 20))
+
+
+def install() -> None:
+    """Register the faulty checks (again, after ``uninstall``)."""
+    for c in CHECKS:
+        if c.id not in _CHECKS:
+            register(c)
+
+
+def uninstall() -> None:
+    """Remove them from this process's registry (so that no other test lists them)."""
+    for c in CHECKS:
+        _CHECKS.pop(c.id, None)
+
+
+install()

@@ -297,9 +297,11 @@ def _report_cmd(args) -> int:
     version = args.version or code_version()
     path = Path(args.store) if args.store else DEFAULT_PATH
     have = 0
-    if path.exists() or args.version:
+    if path.exists():
         with Store(path, readonly=True) as st:
             have = st.count(version)
+    elif not args.version:
+        Store(path).close()  # the sweep below makes it: a path that cannot hold a store fails now, on one line
     failed = False
     if have == 0:
         if args.version:

@@ -277,9 +277,9 @@ def _index(summary, version, nrows, papers) -> str:
 
 
 def _errors_text(s, prefix: str = "") -> str:
-    """``2 errors (1 error, 1 timeout)``: the check's error rows by kind; empty when none."""
+    """``2 error rows (1 error, 1 timeout)``: the check's error rows by kind; empty when none."""
     n = sum(s["errors"].values())
-    return f"{prefix}{n} errors ({', '.join(f'{v} {k}' for k, v in s['errors'].items())})" if n else ""
+    return f"{prefix}{n} error rows ({', '.join(f'{v} {k}' for k, v in s['errors'].items())})" if n else ""
 
 
 def _page(paper, ps, version, made: set[str], figures: list) -> str:

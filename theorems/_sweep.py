@@ -479,6 +479,12 @@ class _DaskPool(_Pool):
     def _close(self) -> None:
         self.client.close()
 
+    def _restart(self, worker: str) -> None:
+        try:
+            self.client.restart_workers([worker])
+        except Exception:  # noqa: BLE001  (gone already, or no nanny: its thread stays busy)
+            pass
+
     def _step(self) -> None:
         from distributed import wait as dask_wait
 
@@ -504,11 +510,8 @@ class _DaskPool(_Pool):
                     continue
                 out, hung_on = fut.result()
                 self._done(cid, inst, out, None if hung_on is None else "timeout")
-                if hung_on is not None:
-                    try:
-                        self.client.restart_workers([hung_on])
-                    except Exception:  # noqa: BLE001  (gone already, or no nanny: it stays busy)
-                        pass
+                if hung_on is not None:  # in the background: the other workers go on meanwhile
+                    threading.Thread(target=self._restart, args=(hung_on,), daemon=True).start()
             elif now - submitted > 2 * self.timeout + 60:
                 del self.running[fut]
                 fut.cancel()
