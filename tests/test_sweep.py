@@ -189,6 +189,9 @@ def test_report_without_results_runs_the_quick_sweep_first(tmp_path, monkeypatch
     (["sweep", "--profile", "medium"], "invalid choice"),
     (["sweep", "no/such-check"], "unknown check id"),
     (["sweep", "--scheduler", "localhost"], "tcp://HOST:PORT"),
+    (["sweep", "--timeout", "0"], "positive number of seconds"),
+    (["sweep", "--timeout", "nan"], "positive number of seconds"),
+    (["sweep", "--timeout", "ten"], "positive number of seconds"),
     (["report", "--version", "never-written", "--store", "STORE"], "no results of code version"),
 ])
 def test_bad_arguments_exit_2_with_one_line(argv, needle, capsys, tmp_path):

@@ -240,13 +240,21 @@ def test_damaged_data_pages_are_a_store_error(tmp_path, capsys):
     assert "damaged" in err and "\n" not in err
 
 
+def one_row_store(path):
+    """A store with one real result of this code version (what ``report`` needs to render)."""
+    chk = get(CHEAP)
+    inst = _sweep.instances(chk, "quick")[0]
+    with _store.Store(path) as s:
+        s.add(check_id=CHEAP, instance=inst, version="test-version", measurement=chk.evaluate(inst).to_json(), seed=None, started=0)
+
+
 def test_report_reads_a_store_on_a_read_only_folder(tmp_path, monkeypatch):
     """As root, chmod does not stop writes: the read-only folder is simulated through os.access,
     which the store consults; the store must then be opened without writing anything."""
     folder = tmp_path / "ro"
     folder.mkdir()
     p = folder / "s.sqlite"
-    _sweep.sweep([CHEAP], store_path=p, workers=1)
+    one_row_store(p)
     before = sorted(folder.iterdir()), p.read_bytes()
     real = os.access
     monkeypatch.setattr(os, "access", lambda path, mode, **kw: False if mode & os.W_OK and Path(path) in (folder, p) else real(path, mode, **kw))
@@ -254,7 +262,27 @@ def test_report_reads_a_store_on_a_read_only_folder(tmp_path, monkeypatch):
         _store.Store(p)
     assert main(["report", "--store", str(p), "--out", str(tmp_path / "r")]) == 0
     assert (sorted(folder.iterdir()), p.read_bytes()) == before
-    assert json.loads((tmp_path / "r" / "results.json").read_text())["rows"] == len(_sweep.instances(get(CHEAP), "quick"))
+    assert json.loads((tmp_path / "r" / "results.json").read_text())["rows"] == 1
+
+
+@pytest.mark.skipif(not shutil.which("unshare"), reason="needs util-linux unshare")
+def test_report_reads_a_store_on_a_read_only_mount(tmp_path):
+    """A real read-only file system: the store's folder bind-mounted read-only in a private mount
+    namespace (skipped where user namespaces are not allowed)."""
+    src, dst, out = tmp_path / "src", tmp_path / "dst", tmp_path / "r"
+    src.mkdir()
+    dst.mkdir()
+    one_row_store(src / "s.sqlite")
+    script = ('mount --bind "$1" "$2" && mount -o remount,bind,ro "$2" || exit 99; '
+              '"$3" -m theorems report --store "$2/s.sqlite" --out "$4"; echo "report $?"; '
+              '"$3" -m theorems sweep oymak19/theorem2.1/rate --store "$2/s.sqlite" 2>&1; echo "sweep $?"')
+    r = subprocess.run(["unshare", "-rm", "sh", "-c", script, "sh", str(src), str(dst), sys.executable, str(out)],
+                       cwd=ROOT, capture_output=True, text=True, timeout=120)
+    if r.returncode == 99 or "unshare:" in r.stderr:
+        pytest.skip(f"no private read-only mount here: {r.stderr.strip()}")
+    assert "report 0" in r.stdout and "sweep 2" in r.stdout, r.stdout + r.stderr
+    assert "read-only" in r.stdout
+    assert json.loads((out / "results.json").read_text())["rows"] == 1
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions (see the os.access test above)")
