@@ -16,7 +16,8 @@ rows kept). Creating a store is idempotent (two processes may create the same ne
 A file that is not an SQLite database, an SQLite database that is not a results store, damaged
 data pages (``PRAGMA quick_check`` on opening), a folder, or a path whose folder cannot be made
 give :class:`StoreError` and leave the file as it is. ``Store(path, readonly=True)`` (used by
-``report``) never writes: it also reads a store on a read-only file or folder.
+``report``) never writes: it also reads a store on a read-only file or folder, and a schema-1
+store as it is (no error rows).
 """
 from __future__ import annotations
 
@@ -144,7 +145,7 @@ class Store:
             raise StoreError(f"{self.path}: cannot open the store ({exc})") from None
         try:
             if readonly:
-                self._validate()
+                self.schema = self._validate(upgradable=True)  # a schema-1 store reads as one without error rows
             else:
                 with self._tx():  # BEGIN IMMEDIATE: a concurrent creator finishes first
                     self._create_or_upgrade()
@@ -175,9 +176,11 @@ class Store:
                 self._db.execute(stmt)
         if schema == "1":
             self._db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION),))
+        self.schema = str(SCHEMA_VERSION)
 
     def _validate(self, upgradable: bool = False) -> str:
-        """The store's schema version (StoreError unless a results store this code reads)."""
+        """The store's schema version (StoreError unless a results store this code reads; schema 1
+        too when ``upgradable``)."""
         try:
             meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
         except sqlite3.DatabaseError as exc:
@@ -186,8 +189,7 @@ class Store:
             raise StoreError(f"{self.path}: an SQLite file, but not a results store (no '{MAGIC}' marker)")
         schema = meta.get("schema")
         if schema != str(SCHEMA_VERSION) and not (upgradable and schema == "1"):
-            hint = " (open it once for writing, e.g. with sweep, to upgrade it)" if schema == "1" else ""
-            raise StoreError(f"{self.path}: results store of schema {schema}, this code reads {SCHEMA_VERSION}{hint}")
+            raise StoreError(f"{self.path}: results store of schema {schema}, this code reads {SCHEMA_VERSION}")
         return schema
 
     def _tx(self):
@@ -217,6 +219,8 @@ class Store:
     def done(self, check_id: str, version: str, errors: bool = False) -> set[str]:
         """Instance hashes already stored for this check and code version (``errors``: those of its
         error rows instead)."""
+        if errors and self.schema == "1":
+            return set()
         table = "errors" if errors else "results"
         rows = self._db.execute(f"SELECT instance_hash FROM {table} WHERE check_id = ? AND code_version = ?", (check_id, version))
         return {h for (h,) in rows}
@@ -266,6 +270,8 @@ class Store:
 
     def errors(self, version: str | None = None, check_id: str | None = None) -> list[dict]:
         """Error rows in a fixed order (check, instance hash, code version), the instance parsed."""
+        if self.schema == "1":  # opened read-only, not upgraded
+            return []
         q, cond, args = "SELECT check_id, instance_hash, code_version, instance, kind, error, started, finished FROM errors", [], []
         for col, val in (("code_version", version), ("check_id", check_id)):
             if val is not None:
