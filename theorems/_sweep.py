@@ -28,7 +28,7 @@ import sys
 import threading
 import time
 import warnings
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 
@@ -378,11 +378,12 @@ class _LocalPool(_Pool):
         self.slots.remove(s)
 
     def _step(self) -> None:
-        if not self.submitted:  # nothing to run (yet): start no worker
+        busy = sum(s.task is not None for s in self.slots)
+        while len(self.slots) < min(self.n, busy + len(self.todo)):  # as many workers as there is work, up to n
+            self._spawn()
+        if not self.slots:
             time.sleep(0.05)
             return
-        while len(self.slots) < self.n:
-            self._spawn()
         for s in self.slots:
             if s.ready and s.task is None and self.todo:
                 s.task, s.started = self.todo.popleft(), time.time()
@@ -445,7 +446,7 @@ class _LocalPool(_Pool):
 def _dask_task(check_id: str, instance: dict, timeout: float):
     """On a Dask worker: ``(evaluate_task's result, None)``, or ``((None, error, started, finished),
     worker address)`` when the evaluation runs past ``timeout`` (it goes on in its thread: the
-    driver restarts that worker)."""
+    driver ends that worker's process)."""
     all_checks()  # imports before the clock starts
     box: list = []
     started = time.time()
@@ -456,13 +457,13 @@ def _dask_task(check_id: str, instance: dict, timeout: float):
         return box[0], None
     from distributed import get_worker
 
-    return (None, f"no result after {timeout:g} s (its worker was restarted)", started, time.time()), get_worker().address
+    return (None, f"no result after {timeout:g} s (its worker was stopped)", started, time.time()), get_worker().address
 
 
 class _DaskPool(_Pool):
     """Tasks on an existing Dask cluster, at most one per worker thread in flight. Each task gives
-    up its evaluation after the timeout (its worker is then restarted, which stops the hung
-    thread); the driver gives up a task ``2 * timeout + 60`` s after submitting it (a worker stuck
+    up its evaluation after the timeout (the driver then ends that worker's process, which stops
+    the hung thread: its nanny starts a new one); the driver gives up a task ``2 * timeout + 60`` s after submitting it (a worker stuck
     holding the GIL). Dask runs the tasks of a dead worker again, and ``LOST_RETRIES`` times those
     that failed; a task failing after that is stored ``lost``."""
 
@@ -479,14 +480,9 @@ class _DaskPool(_Pool):
     def _close(self) -> None:
         self.client.close()
 
-    def _restart(self, worker: str) -> None:
-        try:
-            self.client.restart_workers([worker])
-        except Exception:  # noqa: BLE001  (gone already, or no nanny: its thread stays busy)
-            pass
-
     def _step(self) -> None:
         from distributed import wait as dask_wait
+        from distributed.client import FuturesCancelledError
 
         capacity = max(1, sum(self.client.nthreads().values()))
         while self.todo and len(self.running) < capacity:
@@ -498,7 +494,7 @@ class _DaskPool(_Pool):
             return
         try:
             dask_wait(list(self.running), timeout=0.2, return_when="FIRST_COMPLETED")
-        except TimeoutError:
+        except (TimeoutError, FuturesCancelledError):  # cancelled ones (scheduler lost) are stored lost below
             pass
         for fut, (cid, inst, submitted) in list(self.running.items()):
             now = time.time()
@@ -510,8 +506,9 @@ class _DaskPool(_Pool):
                     continue
                 out, hung_on = fut.result()
                 self._done(cid, inst, out, None if hung_on is None else "timeout")
-                if hung_on is not None:  # in the background: the other workers go on meanwhile
-                    threading.Thread(target=self._restart, args=(hung_on,), daemon=True).start()
+                if hung_on is not None:  # its thread cannot be stopped: end the process (its nanny starts a new one)
+                    with suppress(Exception):  # gone already
+                        self.client.run(os._exit, 1, workers=[hung_on], wait=False)
             elif now - submitted > 2 * self.timeout + 60:
                 del self.running[fut]
                 fut.cancel()
