@@ -421,7 +421,7 @@ class _LocalPool(_Pool):
         if s.task is None:
             self.failed_starts += not s.ready
             if self.failed_starts > 3:
-                raise RuntimeError(f"sweep worker processes die as they start (exit code {s.proc.exitcode})")
+                raise OSError(f"sweep worker processes die as they start (exit code {s.proc.exitcode})")
             return
         cid, inst, tries = s.task
         if tries < LOST_RETRIES:
