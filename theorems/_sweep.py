@@ -128,15 +128,13 @@ LOST_RETRIES = 2
 
 
 def _init_worker(threads: int, driver: int | None = None) -> None:
+    """Limit this worker to ``threads`` BLAS/OpenMP threads (torch, imported later by the checks that
+    need it, takes its thread count from ``OMP_NUM_THREADS``) and make it exit with ``driver``."""
     os.environ["OMP_NUM_THREADS"] = str(threads)
     if driver is not None:
         _exit_with(driver)
-    try:
-        import torch
-
-        torch.set_num_threads(threads)
-    except Exception:  # noqa: BLE001  (torch is optional for most checks)
-        pass
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(threads)
 
 
 def _exit_with(driver: int) -> None:
