@@ -331,7 +331,7 @@ def _compare_cmd(args) -> int:
     from theorems._compare import compare, markdown
     from theorems._store import DEFAULT_PATH, Store
 
-    with Store(args.store or DEFAULT_PATH, create=False) as st:
+    with Store(args.store or DEFAULT_PATH, readonly=True) as st:  # compare only reads
         c = compare(st, args.rev_a, args.rev_b, args.threshold)
     print(json.dumps(c, sort_keys=True) if args.json else markdown(c), end="\n" if args.json else "")
     return 0
