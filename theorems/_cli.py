@@ -31,6 +31,7 @@ examples:
   python -m theorems sweep --profile quick --workers 2       # all checks, into reports/results.sqlite
   python -m theorems sweep oymak19/theorem4.1 --scheduler tcp://127.0.0.1:8786
   python -m theorems report --out reports                   # runs the quick sweep first if needed
+  python -m theorems audit satpathi21/lemma1/lower --param d   # is the hidden constant uniform in d?
   python -m theorems compare HEAD~1 HEAD --threshold 5%      # what moved between two code versions
   python -m theorems figure1 --out reports/satpathi21-figure1.png --compare
 """
@@ -92,6 +93,10 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--threshold", type=_fraction, default=0.01, metavar="T",
                    help="list worst ratios that moved by more than this, relative (0.05 or 5%%; default 1%%)")
     c.add_argument("--json", action="store_true", help="print one JSON object")
+    a = sub.add_parser("audit", help="follow a hidden O/Omega constant's worst value as each parameter grows: uniform or not")
+    a.add_argument("id")
+    a.add_argument("--param", action="append", metavar="NAME", help="audit only this parameter (repeatable; default: all declared)")
+    a.add_argument("--json", action="store_true", help="print one JSON object")
     r = sub.add_parser("run", help="run every check (pytest over the suite) and print the summary table")
     r.add_argument("--profile", choices=["ci", "dev", "thorough"], default="dev")
     r.add_argument("pytest_args", nargs="*", help="extra arguments for pytest (after --)")
@@ -107,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
             return figure1.main(argv[1:])
         args = _parser().parse_args(argv)
         return {"list": _list, "describe": _describe, "eval": _eval, "search": _search, "run": _run,
-                "sweep": _sweep_cmd, "report": _report_cmd, "compare": _compare_cmd}[args.cmd](args)
+                "sweep": _sweep_cmd, "report": _report_cmd, "compare": _compare_cmd,
+                "audit": _audit_cmd}[args.cmd](args)
     except _UsageError as exc:
         print(str(exc), file=sys.stderr)
         return 2
@@ -138,11 +144,30 @@ def _describe(args) -> int:
         print(f"  - {name}: {what}")
     if c.notes:
         print("notes: " + c.notes)
+    _describe_audit(c)
     doc = (c.evaluate_validated.__doc__ or "").strip()
     if doc:
         print("\n" + textwrap.dedent("    " + doc))
     print("\ninstance schema:")
     print(json.dumps(c.spec.json_schema(), indent=2))
+    return 0
+
+
+def _describe_audit(c) -> None:
+    """The quantifier table, the audited hidden constants and the erratum of a check."""
+    from theorems._audit import describe_lines
+
+    for line in describe_lines(c):
+        print(line)
+
+
+def _audit_cmd(args) -> int:
+    """``audit ID [--param NAME] [--json]``: the uniformity audit (``theorems._audit``)."""
+    from theorems import get
+    from theorems._audit import audit, text
+
+    res = audit(get(args.id), args.param)
+    print(json.dumps(res, sort_keys=True) if args.json else text(res))
     return 0
 
 
