@@ -216,3 +216,14 @@ def test_audit_cli_text_and_describe_show_quantifiers_and_audited_parameters(cap
     assert main(["describe", "satpathi21/lemma1/lower-lines"]) == 0
     out = capsys.readouterr().out
     assert "quantifiers" in out and "[2, inf) integer" in out and "uniform in d" in out and "uniform in n" in out
+
+
+def test_lemma1_search_grid_goes_where_the_constant_decays():
+    """The check's own search reaches the near-antipodal family (before: it never produced one)."""
+    from theorems.satpathi21._lemma1_search import c_log, grid_designs
+
+    fam = [build(g) for g in grid_designs() if g.family == "near-antipodal" and g.d == 10_000]
+    X = min((X for X in fam if net.theta_min(X) < 1), key=c_log)
+    assert c_log(X) < 0.01
+    assert theorems.evaluate("satpathi21/lemma1/lower", {"X": X.tolist()}).verdict == "outside envelope"
+    assert theorems.evaluate("satpathi21/lemma1/lower-lines", {"X": X.tolist()}).verdict == "inside envelope"
