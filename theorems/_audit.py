@@ -47,8 +47,9 @@ O = "O"
 class Quantifier:
     """One object the statement quantifies over, with its full admissible range.
 
-    ``low``/``high`` bound a numeric range (``math.inf`` for unbounded); ``what`` describes a
-    non-numeric one (e.g. "every data set on the sphere ||x|| = sqrt(d), no two parallel").
+    ``low``/``high`` bound a numeric range (``math.inf`` for unbounded; ``brackets`` says which
+    ends are included, e.g. ``"()"`` for an open interval); ``what`` describes a non-numeric one
+    (e.g. "every data set on the sphere ||x|| = sqrt(d), no two parallel").
     """
 
     name: str
@@ -56,6 +57,7 @@ class Quantifier:
     low: float | None = None
     high: float | None = None
     integer: bool = False
+    brackets: str = "[]"
 
     def range_text(self) -> str:
         if self.low is None and self.high is None:
@@ -63,7 +65,9 @@ class Quantifier:
         def num(x):
             return "inf" if x == math.inf else "-inf" if x == -math.inf else f"{x:g}"
         lo, hi = self.low if self.low is not None else -math.inf, self.high if self.high is not None else math.inf
-        return f"[{num(lo)}, {num(hi)}{')' if hi == math.inf else ']'}" + (" integer" if self.integer else "")
+        left = "(" if lo == -math.inf else self.brackets[0]
+        right = ")" if hi == math.inf else self.brackets[1]
+        return f"{left}{num(lo)}, {num(hi)}{right}" + (" integer" if self.integer else "")
 
 
 @dataclass(frozen=True)
@@ -172,12 +176,12 @@ def audit(check, params: Iterable[str] | None = None) -> dict:
         pick = (min if u.kind == OMEGA else max)(range(len(worst)), key=worst.__getitem__)
         j = judge(u.scales, worst, u.kind, p)
         out["params"][p] = {"constant": u.constant, "kind": u.kind, "family": u.what,
-                            "scales": list(u.scales), "worst_constant": worst, **j, "witness": _plain(wits[pick])}
+                            "scales": list(u.scales), "worst_constant": worst, **j, "witness": wits[pick]}
     verdicts = [v["verdict"] for v in out["params"].values()]
     bad = [p for p, v in out["params"].items() if v["verdict"].startswith("non-uniform")]
     out["verdict"] = (f"non-uniform in {', '.join(bad)}" if bad
                       else "inconclusive" if "inconclusive" in verdicts else "uniform")
-    return out
+    return _plain(out)
 
 
 def _plain(inst: Any) -> Any:

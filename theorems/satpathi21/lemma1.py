@@ -328,8 +328,9 @@ def _lower(inst: dict) -> Measurement:
     **Erratum** (``python -m theorems audit satpathi21/lemma1/lower``): C is not uniform in d.
     On near-antipodal data (an octagon of lines in a plane, each line carrying ``e`` and the
     opposite point rotated by ``eps = 1/d``) ``C_log ~ 0.79/sqrt(d)``: 0.0711 at d = 100, 7.87e-5 at
-    d = 10^8 (certified: ``reports/certificates/satpathi21_lemma1_lower.py``); the audit's worst
-    constant (hexagons where admissible) is 0.129 at d = 10. ``theta_min`` sees
+    d = 10^8 (certified: ``reports/certificates/satpathi21_lemma1_lower.py``); three such lines at
+    gaps just under 1 do worse, ``~0.59/sqrt(d)`` (5.94e-5 at d = 10^8): the audit's exponent is
+    -0.487, 95% interval [-0.495, -0.478]. ``theta_min`` sees
     the angle between points, close to pi there, but the kernel sees the angle between *lines*
     (``grad f(x~) - grad f(-x~) = x~`` is linear): see ``satpathi21/lemma1/lower-lines``. Small
     designs (cubes in a cap, circles, clusters; d <= 10^4) stay above C_log = 0.149.
@@ -398,11 +399,16 @@ def _lower_strategy():
 # --------------------------------------------- structured families (cost independent of n or d)
 
 
-def near_antipodal(m: int, eps: float) -> np.ndarray:
-    """2m unit vectors in a plane: ``e_i`` at angles ``i pi/m`` and ``-e_i`` rotated by ``eps``
-    (near-antipodal pairs; ``eps > 0`` keeps them non-parallel)."""
-    a = np.arange(m) * math.pi / m
+def near_antipodal(m: int, eps: float, angles=None) -> np.ndarray:
+    """2m unit vectors in a plane: ``e_i`` at angles ``i pi/m`` (or the given ``angles``) and
+    ``-e_i`` rotated by ``eps`` (near-antipodal pairs; ``eps > 0`` keeps them non-parallel)."""
+    a = np.arange(m) * math.pi / m if angles is None else np.asarray(angles, dtype=np.float64)
     return np.concatenate([np.c_[np.cos(a), np.sin(a)], -np.c_[np.cos(a + eps), np.sin(a + eps)]])
+
+
+#: three lines at gaps ``(1 - 1e-4, b, pi - 1 + 1e-4 - b)``: theta_min <= 1 - 1e-4 < 1 at every d (the
+#: augmented angle is at most the angle of the x's), the worst near-antipodal shape found (~0.59/sqrt(d))
+THREE_LINES = tuple((0.0, 1 - 1e-4, 1 - 1e-4 + b) for b in (1.01, 1.07, 1.13))
 
 
 def great_arc(n: int, s: float) -> np.ndarray:
@@ -466,6 +472,8 @@ def _d_family():
         d = int(d)
         out = [_sub(near_antipodal(m, eps), d, f"near-antipodal(m={m}, eps={eps:.3g}, d={d})")
                for m in (3, 4, 8) for eps in (1.0 / d, 1e-2)]
+        out += [_sub(near_antipodal(3, 1.0 / d, a), d, f"near-antipodal(lines at {', '.join(f'{t:.4f}' for t in a)}, "
+                     f"eps={1.0 / d:.3g}, d={d})") for a in THREE_LINES]
         out.append(_sub(cube_cap(4, CUBE_S), d, f"cube-cap(n=16, d={d}, scale={CUBE_S:g}, k=4)"))
         out += [_sub(great_arc(n, 1e-3), d, f"great-circle(n={n}, d={d}, scale=0.001)") for n in (3, 8)]
         return out
@@ -493,7 +501,8 @@ def _audits(constant: str) -> tuple:
 
     return (
         Uniformity("d", constant, OMEGA, _d_family(), geometric(10, 1e8, per_decade=2, integer=True),
-                   what="near-antipodal 2m-gons in a plane (m = 3, 4, 8; eps = 1/d, 1e-2), the 4-cube in a cap "
+                   what="near-antipodal 2m-gons in a plane (m = 3, 4, 8; eps = 1/d, 1e-2) and three near-antipodal "
+                        "lines at gaps ~1 (eps = 1/d), the 4-cube in a cap "
                         "(scale 1e-3), short great-circle arcs; n <= 16 fixed; H from inner products (any d)"),
         Uniformity("n", constant, OMEGA, _n_family(), tuple(2**k for k in range(1, 17)),
                    what=f"the k-cube in a cap (n = 2^k, exact by Krawtchouk sums), near-antipodal 2m-gons and "
@@ -508,8 +517,10 @@ def _quantifiers(lines: bool) -> tuple:
         Quantifier("n", "number of data points", 2, math.inf, integer=True),
         Quantifier("d", "input dimension", 1, math.inf, integer=True),
         Quantifier("X", "every data set of n points on the sphere ||x|| = sqrt(d), no two parallel"),
-        Quantifier("theta_min", "Lemma 1's condition theta_min < 1 (angle between augmented points), down to 0", 0, 1),
-    ) + ((Quantifier("theta_lines", "angle between lines, in the bound: down to 0 (near-antipodal pairs)", 0, math.pi / 2),)
+        Quantifier("theta_min", "Lemma 1's condition theta_min < 1 (angle between augmented points), down to 0", 0, 1,
+                   brackets="()"),
+    ) + ((Quantifier("theta_lines", "angle between lines, in the bound: down to 0 (near-antipodal pairs)", 0,
+                           math.pi / 2, brackets="(]"),)
          if lines else ())
 
 
@@ -532,7 +543,8 @@ register(
         strategy=_lower_strategy,
         search=_search_lower,
         erratum=("the Omega constant is not uniform in d: near-antipodal data (2m points in a plane, each -e_i "
-                 "rotated by eps = 1/d; octagon m = 4) give C_log ~ 0.79/sqrt(d) (0.0711 at d = 100, 7.87e-5 at d = 1e8; "
+                 "rotated by eps = 1/d; octagon m = 4) give C_log ~ 0.79/sqrt(d) (0.0711 at d = 100, 7.87e-5 at d = 1e8; three lines at gaps "
+                 "just under 1: ~0.59/sqrt(d), 5.94e-5 at d = 1e8; audit exponent -0.487 [-0.495, -0.478]; "
                  "certified upper bounds: reports/certificates/satpathi21_lemma1_lower.py; "
                  "python -m theorems audit satpathi21/lemma1/lower --param d); "
                  "corrected: satpathi21/lemma1/lower-lines (theta between lines, min over +-x_j)"),
