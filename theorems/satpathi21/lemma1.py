@@ -294,7 +294,7 @@ def lower_constants(X: np.ndarray) -> tuple[float, float, float, float]:
     _, lam, _ = _spectrum(X)
     theta = net.theta_min(X)
     c_nolog = lam / ((d + 1) * theta)
-    return c_nolog * math.sqrt(math.log(2 * n) + 1), c_nolog, lam, theta
+    return c_nolog * _log_factor(n), c_nolog, lam, theta
 
 
 def _lower_numbers(inst: dict) -> dict:
