@@ -194,3 +194,32 @@ def ntk_torch(X):
     # sqrt has an infinite derivative at 0: keep the diagonal (angle 0 by definition) away from it
     phi = 2 * torch.atan2(torch.sqrt(diff + eye), torch.sqrt(summ)) * (1 - eye)
     return (Xt @ Xt.T) * (torch.pi - phi) / (2 * torch.pi), phi
+
+
+def ntk_subspace(E, d: int) -> tuple[np.ndarray, np.ndarray]:
+    """eq. (9) and the augmented angles for ``x_i = sqrt(d) (e_i, 0, ..., 0)``, cost independent of d.
+
+    ``E`` (n, k) has unit rows (a configuration in a k-dimensional subspace, ``k <= d``); the kernel
+    depends only on inner products, so this is :func:`ntk` of the embedded n x d data without forming
+    it: ``x~_i^T x~_j = d e_i^T e_j + 1``, and with the chords of the augmented points
+    ``||x~_i - x~_j|| = sqrt(d) ||e_i - e_j||``, ``||x~_i + x~_j|| = sqrt(d ||e_i + e_j||^2 + 4)``
+    (taken from difference vectors, stable near 0 and pi), ``phi = 2 atan2(minus, plus)`` and
+    ``pi - phi = 2 atan2(plus, minus)``. Returns ``(H, phi)``.
+    """
+    E = as_matrix(E, "E")
+    if not (int(d) == d and d >= max(1, E.shape[1])):
+        raise ValueError(f"d must be an integer >= the subspace dimension {E.shape[1]}, got {d!r}")
+    d = float(d)
+    minus = np.sqrt(d) * np.linalg.norm(E[:, None, :] - E[None, :, :], axis=-1)
+    plus = np.sqrt(d * np.linalg.norm(E[:, None, :] + E[None, :, :], axis=-1) ** 2 + 4.0)
+    phi = 2.0 * np.arctan2(minus, plus)
+    H = (d * (E @ E.T) + 1.0) * np.arctan2(plus, minus) / np.pi
+    return 0.5 * (H + H.T), 0.5 * (phi + phi.T)
+
+
+def theta_lines(phi: np.ndarray) -> float:
+    """Smallest angle between the *lines* through the augmented points: ``min_{i != j} min(phi_ij,
+    pi - phi_ij)`` for the matrix ``phi`` of augmented angles (the angle of ``x~_i`` to ``+-x~_j``)."""
+    g = np.minimum(phi, np.pi - phi)
+    g = g + np.diag(np.full(g.shape[0], np.inf))
+    return float(g.min())

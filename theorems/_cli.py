@@ -32,6 +32,7 @@ examples:
   python -m theorems sweep --profile quick --workers 2       # all checks, into reports/results.sqlite
   python -m theorems sweep oymak19/theorem4.1 --scheduler tcp://127.0.0.1:8786
   python -m theorems report --out reports                   # runs the quick sweep first if needed
+  python -m theorems audit satpathi21/lemma1/lower --param d   # is the hidden constant uniform in d?
   python -m theorems compare HEAD~1 HEAD --threshold 5%      # what moved between two code versions
   python -m theorems figure1 --out reports/satpathi21-figure1.png --compare
 """
@@ -96,6 +97,10 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--threshold", type=_fraction, default=0.01, metavar="T",
                    help="list worst ratios that moved by more than this, relative (0.05 or 5%%; default 1%%)")
     c.add_argument("--json", action="store_true", help="print one JSON object")
+    a = sub.add_parser("audit", help="follow a hidden O/Omega constant's worst value as each parameter grows: uniform or not")
+    a.add_argument("id")
+    a.add_argument("--param", action="append", metavar="NAME", help="audit only this parameter (repeatable; default: all declared)")
+    a.add_argument("--json", action="store_true", help="print one JSON object")
     r = sub.add_parser("run", help="run every check (pytest over the suite) and print the summary table")
     r.add_argument("--profile", choices=["ci", "dev", "thorough"], default="dev")
     r.add_argument("pytest_args", nargs="*", help="extra arguments for pytest (after --)")
@@ -111,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
             return figure1.main(argv[1:])
         args = _parser().parse_args(argv)
         return {"list": _list, "describe": _describe, "eval": _eval, "search": _search, "run": _run,
-                "sweep": _sweep_cmd, "report": _report_cmd, "compare": _compare_cmd}[args.cmd](args)
+                "sweep": _sweep_cmd, "report": _report_cmd, "compare": _compare_cmd,
+                "audit": _audit_cmd}[args.cmd](args)
     except _UsageError as exc:
         print(str(exc), file=sys.stderr)
         return 2
@@ -145,6 +151,7 @@ def _describe(args) -> int:
         _section("notes", c.notes)
     if c.erratum:
         _section("erratum", c.erratum)
+    _describe_audit(c)
     print("instance schema:")
     print(json.dumps(c.spec.json_schema(), indent=2))
     return 0
@@ -162,6 +169,24 @@ def _section(name: str, text: str) -> None:
         else:
             out.append(textwrap.fill(" ".join(para.split()), 100, initial_indent="  ", subsequent_indent="  "))
     print("\n\n".join(out))
+
+
+def _describe_audit(c) -> None:
+    """The quantifier table, the audited hidden constants and the erratum of a check."""
+    from theorems._audit import describe_lines
+
+    for line in describe_lines(c):
+        print(line)
+
+
+def _audit_cmd(args) -> int:
+    """``audit ID [--param NAME] [--json]``: the uniformity audit (``theorems._audit``)."""
+    from theorems import get
+    from theorems._audit import audit, text
+
+    res = audit(get(args.id), args.param)
+    print(json.dumps(res, sort_keys=True) if args.json else text(res))
+    return 0
 
 
 def _read_instance(path: str) -> dict:

@@ -252,6 +252,10 @@ class Check:
     sweep: Mapping[str, int] = field(default_factory=lambda: {"quick": 20, "full": 200})
     #: set when the statement is false as printed (what is wrong, where the counterexample is)
     erratum: str = ""
+    #: what the statement quantifies over, with full admissible ranges (``theorems._audit.Quantifier``)
+    quantifiers: tuple = ()
+    #: hidden constants claimed uniform in a parameter, with audit families (``theorems._audit.Uniformity``)
+    uniform_in: tuple = ()
 
     def __post_init__(self) -> None:
         parts = self.id.split("/")

@@ -14,6 +14,9 @@ Families (Lemma 1's lower bound is a sup statement, so most of these are adversa
                     locally the Euclidean distance kernel, whose cube is Ball's (1992) sharp
                     example; the worst design found for Lemma 1 (k = 4, n = 16).
 ``low-dim``         uniform on a great k-sphere (points in a random (k+1)-dim subspace).
+``near-antipodal``  n = 2m points in a random plane: m lines at angles ``i pi/m``, each carrying
+                    ``e_i`` and ``-e_i`` rotated by ``scale`` (not drawn by the strategies: it
+                    breaks Lemma 1's lower bound for large d, see ``satpathi21/lemma1/lower``).
 """
 from __future__ import annotations
 
@@ -23,6 +26,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 FAMILIES = ("uniform", "cap", "near-duplicates", "great-circle", "cube-cap", "low-dim")
+#: families built on request (searches, audits) but not drawn by ``theorems.strategies.designs``
+EXTRA_FAMILIES = ("near-antipodal",)
 
 
 @dataclass(frozen=True)
@@ -64,8 +69,8 @@ def build(design: Design) -> np.ndarray:
     """The n x d data matrix of a design (float64, rows of norm sqrt(d))."""
     fam, n, d, s = design.family, design.n, design.d, design.scale
     rng = np.random.default_rng(design.seed)
-    if fam not in FAMILIES:
-        raise ValueError(f"unknown design family {fam!r}; known: {', '.join(FAMILIES)}")
+    if fam not in FAMILIES + EXTRA_FAMILIES:
+        raise ValueError(f"unknown design family {fam!r}; known: {', '.join(FAMILIES + EXTRA_FAMILIES)}")
     if n < 1 or d < 1:
         raise ValueError(f"a design needs n >= 1 and d >= 1, got n={n}, d={d}")
     if fam == "uniform":
@@ -90,6 +95,11 @@ def build(design: Design) -> np.ndarray:
         return to_sphere(np.concatenate([base, twins])[:n])
     if d < 2:
         raise ValueError(f"{fam} needs d >= 2")
+    if fam == "near-antipodal":
+        m = (n + 1) // 2
+        a = np.arange(m) * math.pi / m
+        E = np.concatenate([np.c_[np.cos(a), np.sin(a)], -np.c_[np.cos(a + s), np.sin(a + s)]])[:n]
+        return to_sphere(E @ _orthonormal(rng, d, 2).T)
     centre = to_sphere(rng.standard_normal((1, d)))[0] / math.sqrt(d)
     if fam == "cap":
         dirs = rng.standard_normal((n, d))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import inspect
 import math
+from typing import Any, Callable
 
 import numpy as np
 from hypothesis import strategies as st
@@ -63,6 +64,36 @@ def _data_assumptions(inst: dict) -> None:
 
 
 DATA_SPEC = Spec((X_FIELD, DESIGN), check=_data_assumptions, title="data set on the sphere ||x|| = sqrt(d)")
+
+SUBSPACE = Field(
+    "subspace", "object",
+    "instead of X: {\"d\": d, \"E\": n x k unit rows}, the data x_i = sqrt(d) (e_i, 0, ..., 0) "
+    "(H depends only on inner products: any d at the cost of k)", required=False)
+
+
+def _lower_assumptions(inst: dict) -> None:
+    """Exactly one of ``X`` and ``subspace``; the Sec. 2.2 assumptions on either."""
+    if (inst["X"] is None) == (inst["subspace"] is None):
+        raise InstanceError("give exactly one of the fields 'X' and 'subspace'")
+    if inst["X"] is not None:
+        return _data_assumptions(inst)
+    sub = inst["subspace"]
+    if set(sub) != {"d", "E"}:
+        raise InstanceError("field 'subspace' must have exactly the keys 'd' and 'E'")
+    E = Field("subspace.E", "matrix", "").convert(sub["E"])
+    d = Field("subspace.d", "int", "", minimum=1).convert(sub["d"])
+    if E.shape[0] < 2:
+        raise InstanceError("Lemma 1 needs at least two data points (n >= 2)")
+    if E.shape[1] > d:
+        raise InstanceError(f"field 'subspace': E has k = {E.shape[1]} columns, more than d = {d}")
+    err = np.abs(np.linalg.norm(E, axis=1) - 1.0).max()
+    if err > 1e-12:
+        raise InstanceError(f"field 'subspace': the rows of E must have norm 1 (so that ||x_i|| = sqrt(d)); off by {err:.3g}")
+    net.require_nonparallel(E)
+
+
+LOWER_SPEC = Spec((Field(X_FIELD.name, X_FIELD.kind, X_FIELD.description, required=False), SUBSPACE, DESIGN),
+                  check=_lower_assumptions, title="data set on the sphere ||x|| = sqrt(d), explicit (X) or in a subspace")
 
 
 def _sphere_hypotheses(theta: float | None = None) -> dict[str, str]:
@@ -280,7 +311,26 @@ def lower_constants(X: np.ndarray) -> tuple[float, float, float, float]:
     _, lam, _ = _spectrum(X)
     theta = net.theta_min(X)
     c_nolog = lam / ((d + 1) * theta)
-    return c_nolog * math.sqrt(math.log(2 * n) + 1), c_nolog, lam, theta
+    return c_nolog * _log_factor(n), c_nolog, lam, theta
+
+
+def _lower_numbers(inst: dict) -> dict:
+    """``n, d, lambda_min, theta_min, theta_lines`` of an explicit (``X``) or subspace instance."""
+    if inst["X"] is not None:
+        X = inst["X"]
+        n, d = X.shape
+        _, lam, _ = _spectrum(X)
+        return {"n": n, "d": d, "lambda_min": lam, "theta_min": net.theta_min(X),
+                "theta_lines": net.theta_lines(net.augmented_angles(X))}
+    E, d = np.asarray(inst["subspace"]["E"], dtype=np.float64), int(inst["subspace"]["d"])
+    H, phi = net.ntk_subspace(E, d)
+    n = E.shape[0]
+    return {"n": n, "d": d, "lambda_min": float(np.linalg.eigvalsh(H)[0]),
+            "theta_min": float((phi + np.diag(np.full(n, np.inf))).min()), "theta_lines": net.theta_lines(phi)}
+
+
+def _log_factor(n: int) -> float:
+    return math.sqrt(math.log(2 * n) + 1)
 
 
 def _lower(inst: dict) -> Measurement:
@@ -290,18 +340,27 @@ def _lower(inst: dict) -> Measurement:
     independent of n and d (for theta_min < 1). C is not given, so this is ``measured``: we
     report ``C_log = lambda_min sqrt(log(2n)+1) / ((d+1) theta_min)`` and compare it with the
     recorded envelope floor (``theorems/data/envelopes.json``): ``ratio = floor / C_log``, above
-    1 when an instance is worse than every design recorded so far (a finding to look at, not a
-    disproof: the Omega constant may simply be smaller).
+    1 when an instance is worse than every design recorded so far.
 
-    What the measurements say (``reports/satpathi21-lemma1.md``): the infimum found is about
-    0.149, at a 4-cube (n = 16) shrunk into a small cap, for every d >= 5; great circles,
-    clusters, near-duplicates and uniform data stay above it and grow slowly with n, up to
-    n = 1000 and d = 10^4. This is consistent with a constant independent of n and d; it
-    does not prove one.
+    **Erratum** (``python -m theorems audit satpathi21/lemma1/lower``): C is not uniform in d.
+    On near-antipodal data (an octagon of lines in a plane, each line carrying ``e`` and the
+    opposite point rotated by ``eps = 1/d``) ``C_log ~ 0.79/sqrt(d)``: 0.0711 at d = 100, 7.87e-5 at
+    d = 10^8 (certified: ``reports/certificates/satpathi21_lemma1_lower.py``); three such lines at
+    gaps just under 1 do worse, ``~0.59/sqrt(d)`` (5.94e-5 at d = 10^8): the audit's exponent is
+    -0.487, 95% interval [-0.495, -0.478]. ``theta_min`` sees
+    the angle between points, close to pi there, but the kernel sees the angle between *lines*
+    (``grad f(x~) - grad f(-x~) = x~`` is linear): see ``satpathi21/lemma1/lower-lines``. Small
+    designs (cubes in a cap, circles, clusters; d <= 10^4) stay above C_log = 0.149.
     """
-    X = inst["X"]
-    n, d = X.shape
-    c_log, c_nolog, lam, theta = lower_constants(X)
+    if inst["X"] is not None:
+        X = inst["X"]
+        n, d = X.shape
+        c_log, c_nolog, lam, theta = lower_constants(X)
+    else:
+        v = _lower_numbers(inst)
+        n, d, lam, theta = v["n"], v["d"], v["lambda_min"], v["theta_min"]
+        c_nolog = lam / ((d + 1) * theta)
+        c_log = c_nolog * _log_factor(n)
     env = envelope("satpathi21/lemma1/lower")
     hyps = _sphere_hypotheses(theta)
     return Measurement(
@@ -316,6 +375,34 @@ def _lower(inst: dict) -> Measurement:
     )
 
 
+def _lower_lines(inst: dict) -> Measurement:
+    """``satpathi21/lemma1/lower-lines``: Lemma 1's lower bound with theta measured between lines.
+
+    ``theta_lines = min_{i != j} min(angle(x~_i, x~_j), angle(x~_i, -x~_j))`` (``<= theta_min``),
+    ``C_lines = lambda_min(H) sqrt(log(2n)+1) / ((d+1) theta_lines)``. The corrected statement
+    ``lambda_min(H) >= C (d+1) theta_lines / sqrt(log(2n)+1)`` is what the near-antipodal
+    counterexample to ``satpathi21/lemma1/lower`` leaves standing: measured (no constant is
+    derived), ``ratio = floor / C_lines`` against the recorded envelope, and its audits in n and d
+    (``python -m theorems audit satpathi21/lemma1/lower-lines``) come out uniform. Evidence, not
+    a proof.
+    """
+    v = _lower_numbers(inst)
+    n, d, lam, th = v["n"], v["d"], v["lambda_min"], v["theta_lines"]
+    c_lines = lam * _log_factor(n) / ((d + 1) * th)
+    env = envelope("satpathi21/lemma1/lower-lines")
+    hyps = _sphere_hypotheses(v["theta_min"])
+    return Measurement(
+        check="satpathi21/lemma1/lower-lines",
+        lhs=env["floor"],
+        rhs=c_lines,
+        ratio=ratio_of(env["floor"], c_lines),
+        regime=regime_of(MEASURED, hyps),
+        hypotheses=hyps,
+        constants={"C_lines": c_lines, "C_log": lam * _log_factor(n) / ((d + 1) * v["theta_min"])},
+        details={**v, "envelope_floor": env["floor"]},
+    )
+
+
 def _search_lower(seed: int, budget: int, progress: bool = False) -> dict:
     from theorems.satpathi21._lemma1_search import search_lower  # torch is imported only when searching
 
@@ -326,6 +413,140 @@ def _lower_strategy():
     return data_instances(designs(n=st.integers(2, 40), d=st.integers(2, 30)))
 
 
+# --------------------------------------------- structured families (cost independent of n or d)
+
+
+def near_antipodal(m: int, eps: float, angles=None) -> np.ndarray:
+    """2m unit vectors in a plane: ``e_i`` at angles ``i pi/m`` (or the given ``angles``) and
+    ``-e_i`` rotated by ``eps`` (near-antipodal pairs; ``eps > 0`` keeps them non-parallel)."""
+    a = np.arange(m) * math.pi / m if angles is None else np.asarray(angles, dtype=np.float64)
+    return np.concatenate([np.c_[np.cos(a), np.sin(a)], -np.c_[np.cos(a + eps), np.sin(a + eps)]])
+
+
+#: three lines at gaps ``(1 - 1e-4, b, pi - 1 + 1e-4 - b)``: theta_min <= 1 - 1e-4 < 1 at every d (the
+#: augmented angle is at most the angle of the x's), the worst near-antipodal shape found (~0.59/sqrt(d))
+THREE_LINES = tuple((0.0, 1 - 1e-4, 1 - 1e-4 + b) for b in (1.01, 1.07, 1.13))
+
+
+def great_arc(n: int, s: float) -> np.ndarray:
+    """n equally spaced unit vectors on an arc of length ``s pi`` (the ``great-circle`` design)."""
+    t = (np.arange(n) + 0.5) * (s * math.pi / n)
+    return np.c_[np.cos(t), np.sin(t)]
+
+
+def cube_cap(k: int, s: float) -> np.ndarray:
+    """The ``cube-cap`` design in R^{k+1}: the 2^k vertices of a k-cube of circumradius ``s/2``
+    mapped into the cap around ``e_0`` by the exponential map."""
+    v = np.array([[(i >> b) & 1 for b in range(k)] for i in range(2**k)], dtype=np.float64) - 0.5
+    r = s / 2
+    return np.c_[np.full(2**k, math.cos(r)), math.sin(r) * v / np.linalg.norm(v, axis=1, keepdims=True)]
+
+
+def cube_cap_spectrum(k: int, d: int, s: float) -> tuple[float, float]:
+    """``(lambda_min(H), theta_min)`` of :func:`cube_cap` in dimension d, exactly by symmetry.
+
+    The inner product of two vertices at Hamming distance h is ``1 - 2 sin^2(s/2) h/k``, so H is a
+    function ``f(h)`` of the Hamming distance on Z_2^k and its eigenvalues are Krawtchouk sums
+    ``lambda_j = sum_h f(h) sum_i (-1)^i C(j,i) C(k-j,h-i)`` (``f(h) - f(0)`` is summed, the constant
+    only enters j = 0, to avoid cancellation). Cost O(k^3) for n = 2^k points.
+    """
+    sr2 = math.sin(s / 2) ** 2
+    h = np.arange(k + 1)
+    minus = math.sqrt(d) * 2 * math.sqrt(sr2) * np.sqrt(h / k)
+    plus = np.sqrt(d * (4 - 4 * sr2 * h / k) + 4)
+    f = (d * (1 - 2 * sr2 * h / k) + 1) * np.arctan2(plus, minus) / math.pi
+    g = f - f[0]
+    K = np.array([[sum((-1) ** i * math.comb(j, i) * math.comb(k - j, hh - i) for i in range(0, min(j, hh) + 1))
+                   for hh in range(k + 1)] for j in range(k + 1)], dtype=np.float64)
+    lam = K @ g
+    lam[0] += f[0] * 2**k
+    return float(lam.min()), float(2 * math.atan2(minus[1], plus[1]))
+
+
+def _sub(E: np.ndarray, d: int, design: str) -> dict:
+    return {"subspace": {"d": int(d), "E": E.tolist()}, "design": design}
+
+
+#: the fixed dimension of the n-audits and the fixed size of the d-audits
+N_AUDIT_D = 100
+CUBE_S = 1e-3
+
+
+def _cube_witness(k: int, d: int, constant: Callable[[float, float, int], float]) -> Any:
+    from theorems._audit import Witness
+    from theorems._designs import Design
+
+    lam, th = cube_cap_spectrum(k, d, CUBE_S)
+    inst = {"design": Design("cube-cap", 2**k, d, scale=CUBE_S, k=k).describe() + " (exact, Krawtchouk)"}
+    if k <= 8:
+        inst["subspace"] = {"d": d, "E": cube_cap(k, CUBE_S).tolist()}
+    return Witness(constant(lam, th, 2**k), inst)
+
+
+def _d_family():
+    """scale d -> near-antipodal octagons/hexagons (eps = 1/d and 1e-2), the 4-cube in a cap, short arcs."""
+    def family(d):
+        d = int(d)
+        out = [_sub(near_antipodal(m, eps), d, f"near-antipodal(m={m}, eps={eps:.3g}, d={d})")
+               for m in (3, 4, 8) for eps in (1.0 / d, 1e-2)]
+        out += [_sub(near_antipodal(3, 1.0 / d, a), d, f"near-antipodal(lines at {', '.join(f'{t:.4f}' for t in a)}, "
+                     f"eps={1.0 / d:.3g}, d={d})") for a in THREE_LINES]
+        out.append(_sub(cube_cap(4, CUBE_S), d, f"cube-cap(n=16, d={d}, scale={CUBE_S:g}, k=4)"))
+        out += [_sub(great_arc(n, 1e-3), d, f"great-circle(n={n}, d={d}, scale=0.001)") for n in (3, 8)]
+        return out
+    return family
+
+
+def _n_family():
+    """scale n = 2^k -> the k-cube in a cap (exact, any n), near-antipodal 2m-gons and short arcs
+    (dense, n <= 256), all in dimension d = N_AUDIT_D."""
+    def family(n):
+        n, d = int(n), N_AUDIT_D
+        k = n.bit_length() - 1
+        out = [_cube_witness(k, d, lambda lam, th, nn: lam * _log_factor(nn) / ((d + 1) * th))]
+        if n <= 256:
+            if n >= 6:
+                out += [_sub(near_antipodal(n // 2, eps), d, f"near-antipodal(m={n // 2}, eps={eps:.3g}, d={d})")
+                        for eps in (1.0 / d, 0.1 / n)]
+            out.append(_sub(great_arc(n, 1e-3), d, f"great-circle(n={n}, d={d}, scale=0.001)"))
+        return out
+    return family
+
+
+def _audits(constant: str) -> tuple:
+    from theorems._audit import OMEGA, Uniformity, geometric
+
+    return (
+        Uniformity("d", constant, OMEGA, _d_family(), geometric(10, 1e8, per_decade=2, integer=True),
+                   what="near-antipodal 2m-gons in a plane (m = 3, 4, 8; eps = 1/d, 1e-2) and three near-antipodal "
+                        "lines at gaps ~1 (eps = 1/d), the 4-cube in a cap "
+                        "(scale 1e-3), short great-circle arcs; n <= 16 fixed; H from inner products (any d)"),
+        Uniformity("n", constant, OMEGA, _n_family(), tuple(2**k for k in range(1, 17)),
+                   what=f"the k-cube in a cap (n = 2^k, exact by Krawtchouk sums), near-antipodal 2m-gons and "
+                        f"short arcs (n <= 256); d = {N_AUDIT_D} fixed"),
+    )
+
+
+def _quantifiers(lines: bool) -> tuple:
+    from theorems._audit import Quantifier
+
+    return (
+        Quantifier("n", "number of data points", 2, math.inf, integer=True),
+        Quantifier("d", "input dimension", 1, math.inf, integer=True),
+        Quantifier("X", "every data set of n points on the sphere ||x|| = sqrt(d), no two parallel"),
+        Quantifier("theta_min", "Lemma 1's condition theta_min < 1 (angle between augmented points), down to 0", 0, 1,
+                   brackets="()"),
+    ) + ((Quantifier("theta_lines", "angle between lines, in the bound: down to 0 (near-antipodal pairs)", 0,
+                           math.pi / 2, brackets="(]"),)
+         if lines else ())
+
+
+LOWER_HYPOTHESES = {
+    "||x_i|| = sqrt(d)": "data on the sphere",
+    "no two x_i parallel": "Sec. 2.2",
+    "theta_min < 1": "Lemma 1's condition",
+}
+
 register(
     Check(
         id="satpathi21/lemma1/lower",
@@ -334,16 +555,38 @@ register(
         "(Lemma 1's Omega lower bound; C is not given)",
         equation="Lemma 1",
         regime=MEASURED,
-        hypotheses={
-            "||x_i|| = sqrt(d)": "data on the sphere",
-            "no two x_i parallel": "Sec. 2.2",
-            "theta_min < 1": "Lemma 1's condition",
-        },
-        spec=DATA_SPEC,
+        hypotheses=LOWER_HYPOTHESES,
+        spec=LOWER_SPEC,
         evaluate_validated=_lower,
         derivation=_doc(_lower) + "\n\nlhs = the envelope floor, rhs = C_log. Hypotheses as for satpathi21/lemma1/upper "
         "(theta_min < 1 certified or false); no float tolerance (measured).",
         strategy=_lower_strategy,
         search=_search_lower,
+        erratum=("the Omega constant is not uniform in d: near-antipodal data (2m points in a plane, each -e_i "
+                 "rotated by eps = 1/d; octagon m = 4) give C_log ~ 0.79/sqrt(d) (0.0711 at d = 100, 7.87e-5 at d = 1e8; three lines at gaps "
+                 "just under 1: ~0.59/sqrt(d), 5.94e-5 at d = 1e8; audit exponent -0.487 [-0.495, -0.478]; "
+                 "certified upper bounds: reports/certificates/satpathi21_lemma1_lower.py; "
+                 "python -m theorems audit satpathi21/lemma1/lower --param d); "
+                 "corrected: satpathi21/lemma1/lower-lines (theta between lines, min over +-x_j)"),
+        quantifiers=_quantifiers(lines=False),
+        uniform_in=_audits("C_log"),
+    )
+)
+
+register(
+    Check(
+        id="satpathi21/lemma1/lower-lines",
+        title="measured C in lambda_min(H) >= C (d+1) theta_lines / sqrt(log(2n)+1), theta between lines (corrected Lemma 1)",
+        statement="Omega((d+1) theta_lines / sqrt(log(2n) + 1)) <= lambda_min(H) for theta_min < 1, "
+                  "theta_lines = min_{i != j} min(angle(x~_i, x~_j), angle(x~_i, -x~_j)), C independent of n and d",
+        equation="Lemma 1 (corrected)",
+        regime=MEASURED,
+        hypotheses=LOWER_HYPOTHESES,
+        spec=LOWER_SPEC,
+        evaluate_validated=_lower_lines,
+        strategy=_lower_strategy,
+        notes="corrects satpathi21/lemma1/lower, whose constant tends to 0 like d^-1/2 on near-antipodal data",
+        quantifiers=_quantifiers(lines=True),
+        uniform_in=_audits("C_lines"),
     )
 )
