@@ -584,6 +584,8 @@ register(
         hypotheses=LOWER_HYPOTHESES,
         spec=LOWER_SPEC,
         evaluate_validated=_lower_lines,
+        derivation=_doc(_lower_lines) + "\n\nlhs = the envelope floor, rhs = C_lines. Hypotheses as for satpathi21/lemma1/lower "
+        "(theta_min < 1 certified or false); no float tolerance (measured).",
         strategy=_lower_strategy,
         notes="corrects satpathi21/lemma1/lower, whose constant tends to 0 like d^-1/2 on near-antipodal data",
         quantifiers=_quantifiers(lines=True),
