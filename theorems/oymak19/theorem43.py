@@ -89,18 +89,24 @@ SMALLEST = {"model": "shallow", "X": [[1.0, 0.0], [0.8, 0.6]], "y": [-0.1, 0.2],
 
 
 @st.composite
-def strategy(draw):
+def strategy(draw, printed: bool = True):
     """Theorem 2.1's adversarial shallow-net instances with the quantifiers of Theorem 4.3 covered
     on log scales: activation scale ``c`` over 1e-6..1e3 (so ``Gamma < 1`` and ``Gamma >> 1`` both
     occur), the start ``W0`` ("arbitrary") over 0.1..30 times the base draw (pre-activations where
-    ``phi'`` differs between points), labels over 1e-2..1e2, and short horizons (the violation is at
-    step 1). n ranges over 1..5 (n = 1 cannot fail: its one residual is multiplied by
-    ``1 - h sum_l v_l^2 phi'(xi_l) phi'(z_l)`` with ``h sum ... in [h gamma^2, 1/2]``)."""
+    ``phi'`` differs between points), labels over 1e-2..1e2. n ranges over 1..5 (n = 1 cannot fail:
+    its one residual is multiplied by ``1 - h sum_l v_l^2 phi'(xi_l) phi'(z_l)``, in ``[0, 1 - h gamma^2]``).
+    For the printed statement the labels are independent of ``c`` and horizons of 1 and 3 steps
+    are drawn too (the violation is at step 1). For the corrected check the labels also carry the
+    factor ``c`` (the symmetry ``(phi, y) -> (c phi, c y)`` of the hypotheses): with labels fixed and
+    ``c << 1`` Theorem 2.1's step moves the residual by less than float resolution in 100 steps,
+    where no measurement resolves."""
     inst = draw(instances(models=("shallow",)))
-    inst["activation"] = {**inst["activation"], "scale": 10.0 ** draw(st.floats(-6, 3))}
+    c = 10.0 ** draw(st.floats(-6, 3))
+    inst["activation"] = {**inst["activation"], "scale": c}
     inst["theta0"] = (np.asarray(inst["theta0"]) * 10.0 ** draw(st.floats(-1, 1.5))).tolist()
-    inst["y"] = (np.asarray(inst["y"]) * 10.0 ** draw(st.floats(-2, 2))).tolist()
-    inst["steps"] = draw(st.sampled_from([1, 3, inst["steps"]]))
+    inst["y"] = (np.asarray(inst["y"]) * 10.0 ** draw(st.floats(-2, 2)) * (1.0 if printed else c)).tolist()
+    if printed:
+        inst["steps"] = draw(st.sampled_from([1, 3, inst["steps"]]))
     return inst
 
 
@@ -125,10 +131,12 @@ def searcher(check_id: str):
     """Adversarial optimisation beyond Hypothesis: Nelder–Mead on the ratio over :func:`_family`
     (n = d = 2, the smallest size that can fail; the activation scale over 1e-6..1e3 on a log
     scale, the step at the cap) from the best of ``RANDOM_DRAWS`` random points, ``budget`` times
-    per activation family; a step where
-    the residual certainly grew scores 1e3 (the optimiser climbs towards it). Returns the worst
-    ``{"instance", "worst_ratio", "starts"}``. About 1 s per start. (Seed 0, 4 starts: the residual
-    of the printed statement grows; ``-proof`` stays <= 0.5.)"""
+    per activation family; a step where the residual certainly grew scores 1e3 (the optimiser
+    climbs towards it). Returns the worst
+    ``{"instance", "worst_ratio", "starts"}``. About 2.5 s per start. (Seeds 0-3, budget 2: the
+    residual of the printed statement grows; on ``-proof`` the worst reported ratios, up to ~0.995
+    at ``c ~ 1e-6``, are the worst ends of brackets wider than the value, ~0.25, where the residual
+    moves by ~1e-14 of itself.)"""
 
     def search(seed: int, budget: int, progress: bool = False) -> dict:
         import sys
@@ -205,7 +213,7 @@ register(
         hypotheses={**HYPS, _setup.STEP: "eta <= min(1, gamma^2 sigma_min^2 / (M ||X||_2,inf ||X|| r0)) / (2 Gamma^2 ||X||^2)"},
         spec=SPEC_43,
         evaluate_validated=_evaluator("oymak19/theorem4.3-proof", "theorem2.1", 0.5),
-        strategy=strategy,
+        strategy=lambda: strategy(printed=False),
         search=searcher("oymak19/theorem4.3-proof"),
     )
 )
