@@ -374,8 +374,8 @@ def test_theorem43_popping_the_certain_flag_again_is_caught(monkeypatch):
 
 
 def test_theorem43_proof_catches_a_rate_made_too_strong(monkeypatch):
-    """Planted bug: the corrected check with the printed factor 1 (no 1/2) at Theorem 2.1's step,
-    made 2.5x stronger, fails on a plain instance."""
+    """Planted bug: the corrected check's rate made too strong (factor 2.5 in place of its 1/2)
+    fails on a plain instance."""
     import theorems.oymak19.theorem43 as t43
 
     real = t43.rate_measure
