@@ -10,14 +10,14 @@ import models.activations as A
 import models.least_squares as ls
 import models.least_squares_gd as lsgd
 
-ACTS = [A.SlopeTanh(0.5), A.SlopeTanh(2.0), A.LeakySoftplus(0.1), A.LeakySoftplus(0.7)]
+ACTS = [A.SlopeTanh(0.5), A.SlopeTanh(2.0), A.LeakySoftplus(0.1), A.LeakySoftplus(0.7), A.SlopeTanh(0.5, 1e-3), A.LeakySoftplus(0.1, 1e3)]
 Z = np.concatenate([np.linspace(-40, 40, 20001), [-700.0, 700.0, 0.0, math.atanh(1 / math.sqrt(3))]])
 
 
 def torch_phi(act, z):
     if isinstance(act, A.SlopeTanh):
-        return act.slope * z + torch.tanh(z)
-    return act.slope * z + (1 - act.slope) * torch.nn.functional.softplus(z)
+        return act.scale * (act.slope * z + torch.tanh(z))
+    return act.scale * (act.slope * z + (1 - act.slope) * torch.nn.functional.softplus(z))
 
 
 @pytest.mark.parametrize("act", ACTS, ids=str)
@@ -44,10 +44,24 @@ def test_inverse(act):
     np.testing.assert_allclose(act.inverse(act.phi(z)), z, rtol=1e-13, atol=1e-13)
 
 
+@pytest.mark.parametrize("base, c", [(A.SlopeTanh(0.5), 1e-3), (A.LeakySoftplus(0.1), 1e3)], ids=str)
+def test_scale_multiplies_phi_and_every_constant_exactly(base, c):
+    """phi -> c phi: gamma, Gamma, M scale by c (so they are not tied together), phi^(j) too."""
+    sc = type(base)(base.slope, c)
+    assert (sc.gamma, sc.Gamma, sc.M) == (c * base.gamma, c * base.Gamma, c * base.M)
+    z = np.linspace(-10, 10, 41)
+    for f in ("phi", "dphi", "d2phi"):
+        np.testing.assert_array_equal(getattr(sc, f)(z), c * getattr(base, f)(z))
+    assert A.from_json(sc.to_json()) == sc and "scale" not in base.to_json()  # old instances keep their JSON
+
+
 def test_activation_from_json_and_bad_input():
     assert A.from_json({"name": "slope-tanh", "slope": 0.5}) == A.SlopeTanh(0.5)
+    assert A.from_json({"name": "slope-tanh", "slope": 0.5, "scale": 0.01}) == A.SlopeTanh(0.5, 0.01)
     for bad, msg in [({"name": "gelu"}, "unknown activation"), ({"name": "relu", "slope": 1}, "unknown activation field"), ({"name": "leaky-softplus", "slope": 1.5}, "0 < slope < 1"),
                      ({"name": "slope-tanh", "slope": -1}, "slope > 0"), ({"name": "slope-tanh", "slope": 1, "x": 2}, "unknown activation field"),
+                     ({"name": "slope-tanh", "slope": 1, "scale": 0}, "scale > 0"), ({"name": "leaky-softplus", "slope": 0.5, "scale": float("inf")}, "scale > 0"),
+                     ({"name": "slope-tanh", "slope": 1, "scale": "big"}, "scale must be a number"),
                      ("tanh", "an activation is an object")]:
         with pytest.raises(ValueError, match=msg):
             A.from_json(bad)

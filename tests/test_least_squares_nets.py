@@ -17,8 +17,8 @@ def torch_phi(act, z):
     if isinstance(act, A.ReLU):
         return torch.relu(z)
     if isinstance(act, A.SlopeTanh):
-        return act.slope * z + torch.tanh(z)
-    return act.slope * z + (1 - act.slope) * torch.nn.functional.softplus(z)
+        return act.scale * (act.slope * z + torch.tanh(z))
+    return act.scale * (act.slope * z + (1 - act.slope) * torch.nn.functional.softplus(z))
 
 
 def shallow(act, n=3, d=5, k=4, seed=0):
@@ -28,10 +28,10 @@ def shallow(act, n=3, d=5, k=4, seed=0):
 
 
 PROBLEMS = [shallow(A.SlopeTanh(0.3)), shallow(A.LeakySoftplus(0.2)), shallow(A.ReLU()),
-            (lr.LowRank.of(np.random.default_rng(1).standard_normal((5, 36)), 2), np.random.default_rng(2).standard_normal(12))]
+            (lr.LowRank.of(np.random.default_rng(1).standard_normal((5, 36)), 2), np.random.default_rng(2).standard_normal(12)), shallow(A.SlopeTanh(0.3, 1e-3))]
 
 
-@pytest.mark.parametrize("prob, theta", PROBLEMS, ids=["shallow-tanh", "shallow-softplus", "shallow-relu", "lowrank"])
+@pytest.mark.parametrize("prob, theta", PROBLEMS, ids=["shallow-tanh", "shallow-softplus", "shallow-relu", "lowrank", "shallow-tanh-scale1e-3"])
 def test_forward_jacobian_and_products_match_autograd(prob, theta):
     np.testing.assert_allclose(prob.f(theta), _tf(prob, torch.tensor(theta)).numpy(), rtol=1e-13, atol=1e-13)
     J = torch.autograd.functional.jacobian(lambda t: _tf(prob, t), torch.tensor(theta)).numpy()
@@ -61,7 +61,8 @@ def test_relu_shallow_is_the_satpathi_srikant_network():
     np.testing.assert_allclose(prob.jacobian(p.W.ravel()), net.jacobian(X, p), rtol=1e-13, atol=1e-14)
 
 
-@pytest.mark.parametrize("act", [A.SlopeTanh(0.3), A.LeakySoftplus(0.2)], ids=["tanh", "softplus"])
+@pytest.mark.parametrize("act", [A.SlopeTanh(0.3), A.LeakySoftplus(0.2), A.SlopeTanh(0.3, 1e-3), A.LeakySoftplus(0.2, 1e3)],
+                         ids=["tanh", "softplus", "tanh-scale1e-3", "softplus-scale1e3"])
 def test_shallow_constants_bound_brute_force(act):
     prob, _ = shallow(act)
     c = prob.constants()

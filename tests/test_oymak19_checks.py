@@ -316,9 +316,81 @@ def test_alpha_overstated_is_caught_once_past_theorem21s_slack(monkeypatch):
     assert m.verdict == COUNTEREXAMPLE and m.ratio == pytest.approx(4.5 / 4, rel=1e-6)
 
 
-def test_theorem43_optimiser_returns_an_admissible_worse_instance():
+def test_theorem43_optimiser_finds_the_erratum_and_the_proof_bound_holds_on_it():
+    """The search (n = d = 2, activation scale over nine decades) finds a certain violation of
+    the printed statement; Theorem 2.1's cap and rate hold on what it found."""
     import theorems.oymak19.theorem43 as t43
 
-    found = t43.search(seed=1, budget=1)
+    found = t43.searcher("oymak19/theorem4.3")(seed=0, budget=2)
     m = theorems.evaluate("oymak19/theorem4.3", found["instance"])
-    assert m.verdict == HOLDS and m.ratio == pytest.approx(found["worst_ratio"]) and found["worst_ratio"] > 0.3
+    assert m.verdict == COUNTEREXAMPLE and m.regime == "certified" and m.ratio > 1
+    assert found["instance"]["activation"]["scale"] < 1e-2  # Gamma < 1: where the printed cap exceeds Theorem 2.1's
+    assert theorems.evaluate("oymak19/theorem4.3-proof", found["instance"]).verdict == HOLDS
+
+
+# -------------------------------------------------- Theorem 4.3 erratum (false as printed)
+
+
+@pytest.mark.xfail(strict=True, reason="erratum: Theorem 4.3's step cap has an extra Gamma; for Gamma < 1 the printed step lets the residual grow")
+def test_theorem43_as_printed_on_the_smallest_counterexample():
+    import theorems.oymak19.theorem43 as t43
+
+    m = theorems.evaluate("oymak19/theorem4.3", t43.SMALLEST)
+    assert m.verdict == HOLDS, f"ratio {m.ratio}"
+
+
+def test_theorem43_counterexample_is_a_certain_growth_and_meets_every_hypothesis():
+    import theorems.oymak19.theorem43 as t43
+
+    m = theorems.evaluate("oymak19/theorem4.3", t43.SMALLEST)
+    assert m.regime == "certified" and m.verdict == COUNTEREXAMPLE and m.certain_violation and not m.false_hypotheses
+    assert m.details["final_residual"] > m.details["initial_residual"] * (1 + 1e-4)  # grew, far above rounding
+    assert m.constants["step_cap_theorem2.1_over_4.3"] == pytest.approx(1.3e-4, rel=1e-9)  # = Gamma
+    p = theorems.evaluate("oymak19/theorem4.3-proof", t43.SMALLEST)
+    assert p.verdict == HOLDS and p.ratio < 0.5
+
+
+def test_theorem43_popping_the_certain_flag_again_is_caught(monkeypatch):
+    """Planted bug (the old silent skip): with the 'certain' flags dropped before the measurement
+    the growing first step is skipped and a 3-step run reads 'holds' (the false reassurance the
+    old code gave); with them it is a counterexample."""
+    import theorems.oymak19.theorem43 as t43
+
+    real = t43.rate_measure
+
+    def popped(s, factor):
+        val, up, extra = real(s, factor=factor)
+        extra["certain"] = np.zeros_like(extra["certain"])
+        return val, up, extra
+
+    inst = dict(t43.SMALLEST, steps=3)
+    monkeypatch.setattr(t43, "rate_measure", popped)
+    t21._CACHE.clear()
+    assert theorems.evaluate("oymak19/theorem4.3", inst).verdict == HOLDS  # the skip hides it
+    monkeypatch.undo()
+    t21._CACHE.clear()
+    m = theorems.evaluate("oymak19/theorem4.3", inst)
+    assert m.verdict == COUNTEREXAMPLE and m.certain_violation and m.details["worst_step"] == 1
+
+
+def test_theorem43_proof_catches_a_rate_made_too_strong(monkeypatch):
+    """Planted bug: the corrected check's rate made too strong (factor 2.5 in place of its 1/2)
+    fails on a plain instance."""
+    import theorems.oymak19.theorem43 as t43
+
+    real = t43.rate_measure
+    monkeypatch.setattr(t43, "rate_measure", lambda s, factor: real(s, factor=5.0 * factor))
+    t21._CACHE.clear()
+    assert theorems.evaluate("oymak19/theorem4.3-proof", shallow_instance()).verdict == COUNTEREXAMPLE
+
+
+def test_theorem43_certificate_runs_standalone_and_confirms():
+    import pathlib
+    import subprocess
+    import sys
+
+    script = pathlib.Path(__file__).resolve().parents[1] / "reports" / "certificates" / "oymak19_theorem4.3.py"
+    out = subprocess.run([sys.executable, "-I", str(script)], capture_output=True, text=True, timeout=60, cwd=script.parent)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "VIOLATED" in out.stdout and "residual grew: True" in out.stdout
+    assert "theorems" not in script.read_text().split('"""')[2]  # imports nothing of the suite

@@ -31,7 +31,7 @@ MODELS = ("linear", "glm", "shallow", "relu-shallow", "lowrank")
 
 MODEL = Field("model", "str", "linear | glm | shallow | relu-shallow | lowrank")
 THETA0 = Field("theta0", "vector", "initial point theta0 (shallow: vec(W0), k*d; lowrank: vec(Theta0), d*r)")
-ACTIVATION = Field("activation", "object", 'glm, shallow: {"name": "slope-tanh" | "leaky-softplus", "slope": s}', required=False)
+ACTIVATION = Field("activation", "object", 'glm, shallow: {"name": "slope-tanh" | "leaky-softplus", "slope": s, "scale": c (optional, > 0: phi -> c phi)}', required=False)
 V = Field("v", "vector", "shallow, relu-shallow: the fixed output weights v (k,)", required=False)
 STEP = Field("step_size", "float", "GD step eta (default: step_fraction times the check's maximum)", required=False, minimum=0)
 FRACTION = Field("step_fraction", "float", "eta as a fraction of the theorem's maximum step (1 = exactly at it)", required=False, default=1.0, minimum=0, maximum=1)

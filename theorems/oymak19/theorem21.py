@@ -35,6 +35,7 @@ from theorems._registry import register
 from theorems.oymak19 import _problems, _setup, _trajectory
 
 RESOLUTION = 1e-6
+EPS = _setup.EPS
 
 SPEC = Spec(_problems.FIELDS, check=_problems.validate, title="least-squares problem, GD")
 _CACHE: OrderedDict = OrderedDict()
@@ -62,22 +63,33 @@ def cached_setup(inst: dict, rule: str = "theorem2.1") -> _setup.Setup:
 # ------------------------------------------------------------------------------- the measures
 
 
+def _log_ratio(a, b):
+    """``log(a / b)``, as ``log1p((a - b) / b)`` where ``a`` is within half of ``b`` (no cancellation in
+    the log) and as ``log(a / b)`` elsewhere (no loss in ``1 + (a - b)/b`` for ``a << b``)."""
+    d = (a - b) / b
+    return np.where(np.abs(d) < 0.5, np.log1p(d), np.log(a / b))
+
+
 def rate_measure(s: _setup.Setup, factor: float = 0.5):
     """Per t >= 1: ``t log rho / log q_t`` with ``rho = 1 - factor eta alpha^2``, ``q_t = (r_t/r_0)^2``,
-    at the computed values and at the worst end of the brackets."""
+    at the computed values and at the worst end of the brackets. Both logarithms are taken as
+    ``log1p`` of small differences (``log rho = log1p(-factor eta alpha^2)``, ``log q_t`` by
+    :func:`_log_ratio`), so that a step of ``eta alpha^2 ~ 1e-14`` or a residual that moves
+    by 1e-14 of itself is measured to a few ulps instead of at float resolution."""
     b = s.run
-    rho = 1 - factor * s.eta * s.alpha**2
     t = np.arange(1, b.residual.size)
+    r0, e0, r, e = b.residual[0], b.residual_err[0], b.residual[1:], b.residual_err[1:]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        q = (b.residual[1:] / b.residual[0]) ** 2
-        qu = ((b.residual[1:] + b.residual_err[1:]) / np.maximum(b.residual[0] - b.residual_err[0], 0)) ** 2
-        val = np.where(q < 1, t * np.log(rho) / np.log(q), np.inf)
-        up = np.where(qu < 1, t * np.log(rho) / np.log(qu), np.inf)
-        c_eff = (1 - q ** (1.0 / t)) / (s.eta * s.alpha**2)
-        q_lo = (np.maximum(b.residual[1:] - b.residual_err[1:], 0) / (b.residual[0] + b.residual_err[0])) ** 2
+        lrho = np.log1p(-factor * s.eta * s.alpha**2)
+        lq = 2 * _log_ratio(r, r0)
+        lqu = 2 * _log_ratio(r + e, np.maximum(r0 - e0, 0))
+        lq_lo = 2 * _log_ratio(np.maximum(r - e, 0), r0 + e0)
+        val = np.where(lq < 0, t * lrho / lq, np.inf)
+        up = np.where(lqu < 0, t * lrho / lqu, np.inf)
+        c_eff = -np.expm1(lq / t) / (s.eta * s.alpha**2)
     # the exact residual certainly exceeds the bound, decided from finite numbers only (an
-    # overflowed residual decides nothing)
-    certain = (q_lo > rho**t) & np.isfinite(q_lo)
+    # overflowed residual decides nothing), with a margin for the rounding of the two logarithms
+    certain = (lq_lo - t * lrho > 8 * EPS * (np.abs(lq_lo) + t * np.abs(lrho))) & np.isfinite(lq_lo)
     return val, up, {"c_rate_effective": float(np.nanmin(c_eff)) if c_eff.size else np.nan, "certain": certain}
 
 
