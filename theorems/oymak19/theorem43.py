@@ -221,7 +221,16 @@ register(
     Check(
         id="oymak19/theorem4.3-proof",
         title="shallow net, what the proof supports: ||r_t||^2 <= (1 - eta gamma^2 sigma_min(X)^2 / 2)^t ||r_0||^2 at Theorem 2.1's step",
-        statement="Theorem 4.3 corrected: Theorem 2.1 with alpha = gamma sigma_min(X), beta = Gamma ||X||, L = M ||X||_2,inf ||X||",
+        statement="||f(W_t) - y||^2 <= (1 - eta gamma^2 sigma_min(X)^2 / 2)^t ||f(W0) - y||^2 for all t, GD on W of "
+        "f(x; W) = v^T phi(W x) with ||v|| = 1, n <= d, 0 < gamma <= phi' <= Gamma, |phi''| <= M and Theorem 2.1's step "
+        "eta <= min(1, gamma^2 sigma_min(X)^2 / (M ||X||_{2,inf} ||X|| ||f(W0) - y||)) / (2 Gamma^2 ||X||^2) "
+        "(Theorem 4.3 corrected: Theorem 2.1 with alpha = gamma sigma_min(X), beta = Gamma ||X||, L = M ||X||_{2,inf} ||X||)",
+        derivation="""lhs = ratio = max over t >= 1 of t log rho / log(||r_t||^2/||r_0||^2), rho = 1 - eta gamma^2 sigma_n(X)^2 / 2,
+the bound's exponent over the measured one (as oymak19/theorem2.1/rate), rhs = 1, at Theorem 2.1's step
+cap (no extra Gamma). A residual that certainly grows (from finite brackets) is a certain violation.
+Constants, step rule and the GD bracket are certified as for oymak19/theorem4.3; the labels of drawn
+instances carry the activation's scale c (the (phi, y) -> (c phi, c y) invariance), so that runs stay
+above float resolution.""",
         equation="Theorem 4.3 via Theorem 2.1, eq. (2.3)",
         regime=CERTIFIED,
         hypotheses={**HYPS, _setup.STEP: "eta <= min(1, gamma^2 sigma_min^2 / (M ||X||_2,inf ||X|| r0)) / (2 Gamma^2 ||X||^2)"},
