@@ -177,7 +177,7 @@ def _searcher(part: str):
     return search
 
 
-_SPEC = Spec(_params.DATA_FIELDS, check=_params.validate, title="E-Ma-Wang-Wu parameter set and data")
+_SPEC = Spec(_params.DATA_FIELDS, check=_params.validate, title="E-Ma-Wang-Wu parameter set and data", cost=_params.cost)
 
 for _part, _what, _eq in [("lemma4.5", "lambda_min(H(Theta)) >= lambda_n/2", "Lemma 4.5, (4.10), (4.11)"),
                           ("lemma4.6", "||grad R_n||^2 >= lambda_n L R_n/2", "Lemma 4.6, (4.12)")]:

@@ -36,7 +36,7 @@ from theorems.oymak19 import _problems, _setup, _trajectory
 
 RESOLUTION = 1e-6
 
-SPEC = Spec(_problems.FIELDS, check=_problems.validate, title="least-squares problem, GD")
+SPEC = Spec(_problems.FIELDS, check=_problems.validate, title="least-squares problem, GD", cost=_problems.cost)
 _CACHE: OrderedDict = OrderedDict()
 
 
@@ -295,7 +295,7 @@ _register("oymak19/theorem2.2", "Theorem 2.1's conclusions under conditions at t
           hyps={"2 alpha <= sigma_min(J(theta0)) <= ||J(theta0)|| <= beta/2": "at theta0", "alpha^2 >= 4 L ||y - f(theta0)|| (2.6)": "small initial residual", _setup.STEP: "eta <= 1/(2 beta^2)"})
 _register("oymak19/corollary2.3", "||theta_t - theta0|| <= sum ||theta_{s+1} - theta_s|| <= 4 (beta/alpha) ||theta* - theta0||, theta* exact",
           "Corollary 2.3 (2.7)-(2.8): GD ends near the closest global optimum", "Corollary 2.3, eqs. (2.7), (2.8)", CERTIFIED, _corollary23,
-          spec=Spec(_problems.FIELDS, check=lambda i: _problems.validate(i, ("linear", "glm")), title="linear or GLM problem"),
+          spec=Spec(_problems.FIELDS, check=lambda i: _problems.validate(i, ("linear", "glm")), title="linear or GLM problem", cost=_problems.cost),
           strategy=lambda: instances(models=("linear", "glm")))
 
 STEP_RULE = _problems.Field("step_rule", "str", "theorem2.1 (default) | plain (eta = 1/(2 beta^2))", required=False, default="theorem2.1")
@@ -311,6 +311,6 @@ def _check_210(inst):
 
 _register("oymak19/eq2.10", "alpha ||theta_t - theta0|| + ||r_t|| <= ||r_0|| (supplement's Theorem 9.3): alpha dist / drop <= 1, measured",
           "(2.10): the improved potential with alpha in place of alpha/4", "eq. (2.10)", MEASURED, _eq210,
-          spec=Spec(_problems.FIELDS + (STEP_RULE,), check=_check_210, title="least-squares problem, GD, step rule"),
+          spec=Spec(_problems.FIELDS + (STEP_RULE,), check=_check_210, title="least-squares problem, GD, step rule", cost=_problems.cost),
           strategy=lambda: instances().flatmap(lambda i: st.sampled_from(["theorem2.1", "plain"]).map(lambda r: {**i, "step_rule": r})),
           hyps={"Theorem 9.3's conditions": "in the supplement, not available"})

@@ -98,7 +98,7 @@ def search(seed: int, budget: int, progress: bool = False) -> dict:  # noqa: C90
     return {"instance": best_inst, "worst_ratio": best, "starts": 2 * max(budget, 1)}
 
 
-SPEC_43 = Spec(_problems.FIELDS, check=lambda i: _problems.validate(i, ("shallow",)), title="shallow net, GD")
+SPEC_43 = Spec(_problems.FIELDS, check=lambda i: _problems.validate(i, ("shallow",)), title="shallow net, GD", cost=_problems.cost)
 
 register(
     Check(
