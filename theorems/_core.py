@@ -227,8 +227,8 @@ class Check:
         The resource limits apply between the conversion of the fields and the cross-field
         validation (which may itself be heavy, e.g. pairwise angles): an instance too big for them
         is refused (``theorems._limits.ResourceError``) before anything large is allocated. An
-        overflow or an out-of-memory during the evaluation becomes an ``InstanceError`` naming the
-        instance's extreme fields.
+        overflow or an out-of-memory during the evaluation (or a model's ``ValueError`` on an
+        instance with values beyond 1e30) becomes an ``InstanceError`` naming the extreme fields.
         """
         from theorems import _limits
 
@@ -237,5 +237,11 @@ class Check:
         self.spec.cross_check(inst)
         try:
             return self.evaluate_validated(inst)
+        except InstanceError:
+            raise
         except (ArithmeticError, MemoryError) as exc:
+            raise _limits.evaluation_error(exc, inst) from None
+        except ValueError as exc:
+            if not _limits.extreme_fields(inst):
+                raise
             raise _limits.evaluation_error(exc, inst) from None

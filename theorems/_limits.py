@@ -76,8 +76,8 @@ def format_bytes(b: float) -> str:
 def format_seconds(s: float) -> str:
     if not math.isfinite(s):
         return "forever"
-    for unit, size in (("years", 3.15e7), ("days", 86400), ("hours", 3600), ("minutes", 60)):
-        if s >= 2 * size or (unit == "minutes" and s >= 60):
+    for unit, size in (("years", 3.15e7), ("days", 86400), ("h", 3600), ("min", 60)):
+        if s >= (2 * size if unit in ("years", "days") else size):
             return f"{s / size:.3g} {unit}"
     return f"{s:.3g} s"
 
@@ -134,7 +134,7 @@ class Cost:
 
     ``sizes`` maps a label (``n``, ``width``, ...) to ``(field, value)``; ``formula`` maps the
     label values to ``(memory, flops)``. Keeping the formula lets :meth:`blame` find the field
-    whose size drives the estimate (the one that, set to 1, lowers it most).
+    whose size drives the estimate (the one that, brought down to 2, lowers it most).
     """
 
     sizes: Mapping[str, tuple[str, float]]
@@ -162,8 +162,8 @@ class Cost:
         values = self.values
         best, low = None, self._at(values)[which]
         for label in values:
-            if values[label] > 1:
-                v = self._at({**values, label: 1.0})[which]
+            if values[label] > 2:
+                v = self._at({**values, label: 2.0})[which]
                 if best is None or v < low:
                     best, low = label, v
         return self.sizes[best][0] if best is not None else next(iter(self.sizes.values()))[0]
@@ -242,10 +242,14 @@ EXTREME = 1e30
 
 
 def extreme_fields(inst: Mapping[str, Any]) -> list[str]:
-    """``name = value`` of the instance's fields holding a number of magnitude >= 1e30 or <= 1e-30."""
+    """``name = value`` of the instance's fields holding a number of magnitude >= 1e30 or <= 1e-30
+    (the numbers of an object field too, as ``field.key``)."""
     out = []
     for k, v in inst.items():
         if isinstance(v, bool) or v is None:
+            continue
+        if isinstance(v, Mapping):
+            out += [f"{k}.{sub}" for sub in extreme_fields(v)]
             continue
         if isinstance(v, np.ndarray) and v.size and v.dtype.kind == "f":
             a = np.abs(v[np.isfinite(v)])
@@ -261,17 +265,19 @@ def extreme_fields(inst: Mapping[str, Any]) -> list[str]:
 
 
 def evaluation_error(exc: BaseException, inst: Mapping[str, Any]) -> InstanceError:
-    """A one-line ``InstanceError`` for an overflow or out-of-memory during an evaluation."""
+    """A one-line ``InstanceError`` for an overflow or out-of-memory during an evaluation, or for a
+    model's ``ValueError`` on an instance with extreme values (a derived step of 0, ...)."""
     fields = extreme_fields(inst)
-    where = ("field " + ", field ".join(repr(f.split(" ")[0]) for f in fields) + ": ") if fields else ""
+    where = ("field " + ", field ".join(repr(f.split(" ")[0].split(".")[0]) for f in fields) + ": ") if fields else ""
     values = f" ({'; '.join(fields)})" if fields else ""
     if isinstance(exc, MemoryError):
         return ResourceError(f"{where}the evaluation ran out of memory{values}: lower the instance's sizes, "
                              "or --max-memory to what this machine has free so that such instances are refused up front")
-    what = "division by zero" if isinstance(exc, ZeroDivisionError) else "floating-point overflow"
-    detail = str(exc).split("\n")[0]
-    return InstanceError(f"{where}the evaluation failed with a {what}{values}" + (f" ({detail})" if detail else "")
-                         + ": the instance's values are outside the range the computation can represent")
+    what = ("division by zero" if isinstance(exc, ZeroDivisionError) else "floating-point overflow" if isinstance(exc, ArithmeticError)
+            else "derived quantity out of range")
+    detail = str(exc.args[-1]).split("\n")[0] if exc.args else ""
+    return InstanceError(f"{where}the evaluation failed with a {what}" + (f" ({detail})" if detail else "")
+                         + f"{values}: the instance's values are outside the range the computation can represent")
 
 
 def int_list(obj: Any, field: str, key: str, default) -> list[int]:

@@ -43,7 +43,8 @@ FIELDS = (MODEL, X_FIELD, Y_FIELD, THETA0, ACTIVATION, V, STEP, FRACTION, STEPS)
 def cost(inst: dict) -> _limits.Cost:
     """GD (or ``runs`` SGD runs) on X (n x p) with P = len(theta0) parameters: per step a forward pass
     and a vjp through an n x P Jacobian, every iterate kept (T x P), SVD bounds of the constants."""
-    (n, p), P = inst["X"].shape, inst["theta0"].size
+    (n, p), v = inst["X"].shape, inst.get("v")
+    P = max(inst["theta0"].size, v.size * p if isinstance(v, np.ndarray) and inst["model"] in ("shallow", "relu-shallow") else 0)
     sizes = {"n": ("X", n), "p": ("X", p), "parameters": ("theta0", P), "steps": ("steps", inst["steps"])}
     if inst.get("runs") is not None:
         sizes["runs"] = ("runs", inst["runs"])
