@@ -6,6 +6,7 @@ the statement's standing assumptions) exit with status 2 and one line on stderr.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import sys
@@ -63,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("id")
     e.add_argument("--instance", required=True, metavar="FILE.json", help="a JSON instance ('-' for stdin; FILE.json.gz is read compressed)")
     e.add_argument("--json", action="store_true", help="print one JSON object")
+    _limit_flags(e)
     s = sub.add_parser("search", help="adversarial search for the worst instance of a check")
     s.add_argument("id")
     s.add_argument("--examples", type=int, default=100, help="Hypothesis examples (default 100)")
@@ -70,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--budget", type=int, default=0, help="effort of the check's own optimiser, if any (0: none)")
     s.add_argument("--save", metavar="FILE.json", help="write the worst instance there")
     s.add_argument("--json", action="store_true")
+    _limit_flags(s)
     f = sub.add_parser(
         "figure1",
         help="reproduce Figure 1 of Satpathi & Srikant (PNG + the paper's claims evaluated)",
@@ -85,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--timeout", type=_seconds, default=600.0, metavar="SECONDS",
                    help="give up an evaluation after this long and store it as an error row (default 600)")
     w.add_argument("--retry-errors", action="store_true", help="run only the error rows of this code version again")
+    _limit_flags(w)
     rp = sub.add_parser("report", help="write reports/README.md, per-paper pages, results.json and figures from the store")
     rp.add_argument("--store", metavar="PATH", help="SQLite results store (default reports/results.sqlite)")
     rp.add_argument("--out", metavar="DIR", default=str(Path(__file__).resolve().parents[1] / "reports"), help="output directory (default reports/)")
@@ -107,7 +111,31 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _limit_flags(p: argparse.ArgumentParser) -> None:
+    """``--max-memory`` and ``--max-work``: instances estimated above them are refused (exit 2)."""
+    from theorems import _limits
+
+    p.add_argument("--max-memory", metavar="SIZE", type=_limit_type(_limits.parse_memory),
+                   help=f"refuse instances estimated to need more memory than this, e.g. 8GB, 512MB, 16GiB "
+                   f"(default {_limits.format_bytes(_limits.DEFAULT_MEMORY)}; instance files above 1/32 of it are not read)")
+    p.add_argument("--max-work", metavar="SECONDS", type=_limit_type(_limits.parse_work),
+                   help="refuse instances estimated to take longer than this, e.g. 600, 30min, 2h: floating-point "
+                   f"operations estimated from the sizes at a nominal {_limits.FLOPS:.0e} per second (default 1 hour)")
+
+
+def _limit_type(parse):
+    def check(text: str) -> str:
+        try:
+            parse(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        return text
+
+    return check
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; a user's error exits 2 with one line on stderr, Ctrl-C exits 130."""
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
         if argv[:1] == ["figure1"]:  # its own parser (python -m theorems figure1 --help)
@@ -115,16 +143,28 @@ def main(argv: list[str] | None = None) -> int:
 
             return figure1.main(argv[1:])
         args = _parser().parse_args(argv)
-        return {"list": _list, "describe": _describe, "eval": _eval, "search": _search, "run": _run,
-                "sweep": _sweep_cmd, "report": _report_cmd, "compare": _compare_cmd,
-                "audit": _audit_cmd}[args.cmd](args)
+        from theorems import _limits
+
+        with _limits.override(getattr(args, "max_memory", None), getattr(args, "max_work", None)):
+            return {"list": _list, "describe": _describe, "eval": _eval, "search": _search, "run": _run,
+                    "sweep": _sweep_cmd, "report": _report_cmd, "compare": _compare_cmd,
+                    "audit": _audit_cmd}[args.cmd](args)
     except _UsageError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
     except (InstanceError, KeyError, ValueError, json.JSONDecodeError, OSError, StoreError) as exc:
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-        print(f"error: {msg}".replace("\n", " "), file=sys.stderr)
-        return 2
+        return _fail(f"error: {msg}")
+    except (ArithmeticError, MemoryError, RecursionError) as exc:  # outside an evaluation (e.g. a search's optimiser)
+        what = {MemoryError: "out of memory", RecursionError: "recursion too deep"}.get(type(exc), "arithmetic overflow")
+        return _fail(f"error: {what}" + (f" ({exc})" if str(exc) else "") + ": the input is too large or too extreme")
+
+
+def _fail(message: str, status: int = 2) -> int:
+    """Print ``message`` as one line on stderr and return ``status``."""
+    print(" ".join(str(message).split()), file=sys.stderr)
+    return status
 
 
 def _list(args) -> int:
@@ -190,16 +230,48 @@ def _audit_cmd(args) -> int:
 
 
 def _read_instance(path: str) -> dict:
-    if path.endswith(".gz"):
-        import gzip
+    """The JSON instance in ``path`` ('-': stdin; ``.gz``: gzip), refused in one line when the file is
+    missing, a directory, larger than the limit (before reading), corrupt, binary or nested too deeply."""
+    from theorems import _limits
 
-        text = gzip.decompress(Path(path).read_bytes()).decode("utf-8")
-    else:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    limit = int(_limits.limits().file_bytes)
+    too_big = (f"{path}: the instance file is larger than the limit of {_limits.format_bytes(limit)} "
+               "(1/32 of --max-memory){}")
+    if path != "-":
+        p = Path(path)
+        if p.is_dir():
+            raise InstanceError(f"{path} is a directory, not an instance file")
+        if not p.exists():
+            raise InstanceError(f"{path}: No such file or directory")
+        if p.stat().st_size > limit:
+            raise _limits.ResourceError(too_big.format(f" (it has {_limits.format_bytes(p.stat().st_size)})"))
+    try:
+        if path.endswith(".gz"):
+            import gzip
+            import zlib
+
+            try:
+                with gzip.open(path, "rb") as fh:
+                    data = fh.read(limit + 1)
+            except (OSError, EOFError, zlib.error) as exc:
+                raise InstanceError(f"{path}: truncated or corrupt gzip file ({exc})") from None
+        else:
+            with (sys.stdin.buffer if path == "-" else open(path, "rb")) as fh:
+                data = fh.read(limit + 1)
+        if len(data) > limit:
+            raise _limits.ResourceError(too_big.format(" (uncompressed)" if path.endswith(".gz") else ""))
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InstanceError(f"{path}: not a UTF-8 text file (byte {exc.start}: {data[exc.start:exc.start + 1]!r}); "
+                            "an instance is JSON text") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InstanceError(f"{path}: malformed JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+    except RecursionError:
+        raise InstanceError(f"{path}: JSON nested too deeply to be an instance") from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise InstanceError(f"{path}: unreadable JSON number ({str(exc).split(';')[0]})") from None
 
 
 def _print_measurement(m, as_json: bool) -> None:
@@ -218,9 +290,37 @@ def _print_measurement(m, as_json: bool) -> None:
 def _eval(args) -> int:
     from theorems import evaluate
 
-    m = evaluate(args.id, _read_instance(args.instance))
+    instance = _read_instance(args.instance)
+    with _heartbeat("eval"):
+        m = evaluate(args.id, instance)
     _print_measurement(m, args.json)
     return 0
+
+
+@contextlib.contextmanager
+def _heartbeat(what: str, first: float = 5.0, total: float | None = None):
+    """Print ``WHAT: still running (N s)`` on stderr from a daemon thread while the block runs longer
+    than ``first`` seconds (every 5 s for a minute, then every 30 s); ``total``: the expected seconds."""
+    import threading
+    import time
+
+    done = threading.Event()
+    t0 = time.monotonic()
+
+    def beat():
+        wait = first
+        while not done.wait(wait):
+            el = time.monotonic() - t0
+            of = f" of about {total:.0f} s estimated" if total else ""
+            print(f"{what}: still running ({el:.0f} s{of})", file=sys.stderr, flush=True)
+            wait = 5.0 if el < 60 else 30.0
+
+    th = threading.Thread(target=beat, daemon=True)
+    th.start()
+    try:
+        yield
+    finally:
+        done.set()
 
 
 def _search(args) -> int:
@@ -235,7 +335,7 @@ def _search(args) -> int:
     worst_inst, worst = hypothesis_search(c, args.examples, args.seed, progress=progress)
     how = f"Hypothesis ({args.examples} examples, seed {args.seed})"
     if args.budget and c.search is not None:
-        found = c.search(args.seed, args.budget, progress=progress)
+        found = _budgeted_search(c, args.seed, args.budget, progress)
         m = c.evaluate(found["instance"])
         if worst is None or _key(m) > _key(worst):
             worst_inst, worst, how = found["instance"], m, f"the check's optimiser (budget {args.budget})"
@@ -256,6 +356,30 @@ def _search(args) -> int:
             print(f"  design: {worst_inst['design']}")
         _print_measurement(worst, False)
     return 0
+
+
+def _budgeted_search(c, seed: int, budget: int, progress: bool) -> dict:
+    """The check's optimiser at ``budget``, after timing one unit of it: says the cost up front (and
+    refuses a budget estimated above --max-work), then a heartbeat with the estimate as it goes."""
+    import time
+
+    from theorems import _limits
+
+    t0 = time.monotonic()
+    found = c.search(seed, 1, progress=False)
+    unit = time.monotonic() - t0
+    if budget == 1:
+        return found
+    total = unit * budget
+    print(f"search: one budget unit took {unit:.2g} s; budget {budget}: about {_limits.format_seconds(total)} "
+          "(later units may cost more)", file=sys.stderr, flush=True)
+    lim = _limits.limits()
+    if total > lim.work:
+        raise _limits.ResourceError(f"field 'budget': budget {budget} needs about {_limits.format_seconds(total)} of work "
+                                    f"({unit:.2g} s per unit measured), above the limit of "
+                                    f"{_limits.format_seconds(lim.work)} (--max-work)")
+    with _heartbeat("search", total=total):
+        return c.search(seed, budget, progress=progress)
 
 
 def _positive(text: str) -> int:

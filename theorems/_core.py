@@ -256,6 +256,10 @@ class Check:
     quantifiers: tuple = ()
     #: hidden constants claimed uniform in a parameter, with audit families (``theorems._audit.Uniformity``)
     uniform_in: tuple = ()
+    #: ``instance -> theorems._limits.Cost``: memory and work estimated from the sizes of an instance
+    #: whose fields are converted but not yet cross-validated (default: the spec's ``cost``, else
+    #: ``theorems._limits.generic``)
+    cost: Callable[[dict], Any] | None = None
 
     def __post_init__(self) -> None:
         parts = self.id.split("/")
@@ -269,5 +273,26 @@ class Check:
         return self.id.split("/")[0]
 
     def evaluate(self, instance: Mapping[str, Any]) -> Measurement:
-        """Validate a raw JSON instance and evaluate it (``InstanceError`` on bad input)."""
-        return self.evaluate_validated(self.spec.validate(instance))
+        """Validate a raw JSON instance and evaluate it (``InstanceError`` on bad input).
+
+        The resource limits apply between the conversion of the fields and the cross-field
+        validation (which may itself be heavy, e.g. pairwise angles): an instance too big for them
+        is refused (``theorems._limits.ResourceError``) before anything large is allocated. An
+        overflow or an out-of-memory during the evaluation (or a model's ``ValueError`` on an
+        instance with values beyond 1e30) becomes an ``InstanceError`` naming the extreme fields.
+        """
+        from theorems import _limits
+
+        inst = self.spec.convert(instance)
+        _limits.enforce((self.cost or getattr(self.spec, "cost", None) or _limits.generic)(inst))
+        self.spec.cross_check(inst)
+        try:
+            return self.evaluate_validated(inst)
+        except InstanceError:
+            raise
+        except (ArithmeticError, MemoryError) as exc:
+            raise _limits.evaluation_error(exc, inst) from None
+        except ValueError as exc:
+            if not _limits.extreme_fields(inst):
+                raise
+            raise _limits.evaluation_error(exc, inst) from None

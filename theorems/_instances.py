@@ -25,6 +25,14 @@ _KINDS = {
 }
 
 
+def _short(value: Any, width: int = 60) -> str:
+    """``repr(value)`` cut to ``width`` characters (a message stays one readable line)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        return f"an integer of about {int(value.bit_length() * 0.30103)} digits"
+    text = repr(value) if not isinstance(value, (list, dict)) or len(value) < 20 else f"a {type(value).__name__} of {len(value)} items"
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
 @dataclass(frozen=True)
 class Field:
     name: str
@@ -51,7 +59,7 @@ class Field:
             ndim = {"matrix": 2, "vector": 1, "array3": 3}[self.kind]
             try:
                 arr = np.asarray(value, dtype=np.float64)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError, RecursionError):
                 raise InstanceError(f"field {name!r} must be a {self.kind} of numbers") from None
             if arr.ndim != ndim:
                 what = "3-d array" if self.kind == "array3" else self.kind
@@ -62,25 +70,28 @@ class Field:
         if self.kind == "int":
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
                 if not (isinstance(value, float) and value.is_integer()):
-                    raise InstanceError(f"field {name!r} must be an integer, got {value!r}")
+                    raise InstanceError(f"field {name!r} must be an integer, got {_short(value)}")
             value = int(value)
         elif self.kind == "float":
             if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
-                raise InstanceError(f"field {name!r} must be a number, got {value!r}")
-            value = float(value)
+                raise InstanceError(f"field {name!r} must be a number, got {_short(value)}")
+            try:
+                value = float(value)
+            except OverflowError:
+                raise InstanceError(f"field {name!r} is too large for a float64, got an integer of about {int(value.bit_length() * 0.30103)} digits") from None
             if not np.isfinite(value):
-                raise InstanceError(f"field {name!r} must be finite, got {value!r}")
+                raise InstanceError(f"field {name!r} must be finite, got {_short(value)}")
         elif self.kind == "str":
             if not isinstance(value, str):
-                raise InstanceError(f"field {name!r} must be a string, got {value!r}")
+                raise InstanceError(f"field {name!r} must be a string, got {_short(value)}")
         elif self.kind == "object":
             if not isinstance(value, dict):
-                raise InstanceError(f"field {name!r} must be a JSON object, got {value!r}")
+                raise InstanceError(f"field {name!r} must be a JSON object, got {_short(value)}")
             return dict(value)
         if self.minimum is not None and value < self.minimum:
-            raise InstanceError(f"field {name!r} must be >= {self.minimum}, got {value!r}")
+            raise InstanceError(f"field {name!r} must be >= {self.minimum}, got {_short(value)}")
         if self.maximum is not None and value > self.maximum:
-            raise InstanceError(f"field {name!r} must be <= {self.maximum}, got {value!r}")
+            raise InstanceError(f"field {name!r} must be <= {self.maximum}, got {_short(value)}")
         return value
 
 
@@ -90,13 +101,21 @@ class Spec:
 
     ``check`` receives the converted fields and raises ``ValueError`` (from the models) or
     :class:`InstanceError` for a broken standing assumption; both become ``InstanceError``.
+    ``cost`` estimates memory and work from the converted fields (see :mod:`theorems._limits`).
     """
 
     fields: tuple[Field, ...]
     check: Callable[[dict], None] | None = None
     title: str = "instance"
+    #: ``converted instance -> theorems._limits.Cost``, for the checks on this spec that declare none
+    cost: Callable[[dict], Any] | None = None
 
     def validate(self, raw: Mapping[str, Any]) -> dict:
+        """The converted, cross-validated instance (:meth:`convert` then :meth:`cross_check`)."""
+        return self.cross_check(self.convert(raw))
+
+    def convert(self, raw: Mapping[str, Any]) -> dict:
+        """Every field converted and range-checked, defaults filled in (no cross-field check)."""
         if not isinstance(raw, Mapping):
             raise InstanceError(f"an instance must be a JSON object, got {type(raw).__name__}")
         known = {f.name for f in self.fields}
@@ -111,14 +130,18 @@ class Spec:
                 raise InstanceError(f"missing required field {f.name!r} ({f.description})")
             else:
                 out[f.name] = f.default
+        return out
+
+    def cross_check(self, inst: dict) -> dict:
+        """Apply the cross-field validator to a converted instance (in place; returned)."""
         if self.check is not None:
             try:
-                self.check(out)
+                self.check(inst)
             except InstanceError:
                 raise
             except ValueError as exc:
                 raise InstanceError(str(exc)) from None
-        return out
+        return inst
 
     def json_schema(self) -> dict:
         return {

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 import models.skip_resnet as sr
+from theorems import _limits
 from theorems._core import HYP_CERTIFIED, HYP_FALSE, InstanceError
 from theorems._instances import Field, Spec
 
@@ -74,6 +75,23 @@ def validate(inst: dict) -> None:
         raise InstanceError(str(exc)) from None
 
 
+def cost(inst: dict) -> _limits.Cost:
+    """A forward and backward pass per input through L - 1 blocks of m x d (the arrays themselves are
+    in the instance), and with data an n x n Gram of the per-point gradients (Lemmas 4.5, 4.6)."""
+    X = inst.get("X")
+    n = X.shape[0] if isinstance(X, np.ndarray) else 1
+    k, m, d = inst["B0"].shape
+    arrays = sum(v.size for v in inst.values() if isinstance(v, np.ndarray))
+    sizes = {"n": ("X", n), "blocks": ("B0", k), "m": ("B0", m), "d": ("B0", d)}
+
+    def formula(s):
+        n, P = s["n"], s["blocks"] * s["m"] * (s["d"] + 1)
+        mem = _limits.F8 * (4 * arrays + 12 * n * s["blocks"] * (s["m"] + s["d"]) + (n * P if n > 1 else 0))
+        return mem, 60 * n * P + (2 * n * n * P if n > 1 else 0)
+
+    return _limits.Cost(sizes, formula)
+
+
 #: the derivation's paragraphs shared by the certified sup checks on ``I_c(Theta0)`` (one Theta,
 #: its Theta0 and an input): the hypotheses of :func:`hypotheses` and how the sup is searched
 SUP_DERIVATION = """Hypotheses, certified exactly from the instance (else false, and the result is vacuous):
@@ -86,7 +104,7 @@ searched by the strategy (aligned a(l) = r(l) starts, boundary and interior poin
 ball) and by projected gradient ascent (theorems.e19._search)."""
 
 #: the instance spec of the checks on one parameter set and one input (Propositions 4.1/4.2, Lemmas 4.3, 6.4)
-SPEC = Spec(FIELDS, check=validate, title="E-Ma-Wang-Wu parameter set and input")
+SPEC = Spec(FIELDS, check=validate, title="E-Ma-Wang-Wu parameter set and input", cost=cost)
 
 
 def params(inst: dict) -> tuple[sr.Params, sr.Params]:

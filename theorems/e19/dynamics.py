@@ -40,6 +40,7 @@ import models.skip_resnet_kernel as kk
 import models.skip_resnet_sweeps as sw
 from theorems._core import HYP_CERTIFIED, HYP_FALSE, HYP_NOT_CHECKABLE, MEASURED, Check, InstanceError, Measurement, regime_of
 from theorems._fit import fit_power_law, law_ratio
+from theorems import _limits
 from theorems._instances import Field, Spec
 from theorems._registry import register
 from theorems.e19 import _params
@@ -95,6 +96,7 @@ def _flow(inst: dict, L: int, seed: int) -> dict:
     lmax = float(torch.linalg.eigvalsh(sw.gram(p0, torch.as_tensor(X), act))[-1])
     eta = FLOW_STEP / (L * lmax)
     K = math.ceil(2 * FLOW_HORIZON / (L * lam) / eta)
+    _limits.enforce(cost("theorem3.2", steps=K)({**inst, "L": L}))
     rec = np.unique(np.linspace(0, K, 61).astype(int))
     tr = gd.gd(p0, X, inst["y"], act, eta, K, record=rec, X_eval=_eval_points(inst))
     return {"t": rec * eta, "risk": tr.risk, "radius": tr.radius, "gap": np.abs(tr.f_eval - tr.f_rf_eval).max(axis=1), "eta": eta, "lam": lam}
@@ -132,6 +134,7 @@ def _evaluate_71(inst: dict) -> Measurement:
     if q <= 0:
         raise InstanceError(f"kappa = {inst['kappa']} makes 1 - lambda_n eta L / 8 = {q:.3g} <= 0")
     steps = inst.get("steps") or math.ceil(FLOW_HORIZON / -math.log(q))
+    _limits.enforce(cost("theorem7.1", steps=steps)(inst))
     rec = np.unique(np.linspace(0, steps, 61).astype(int))
     tr = gd.gd(sr.init(X.shape[1], inst["m"], L, seed=inst["seed"]), X, inst["y"], act, eta, steps, record=rec)
     bound = q**rec * tr.risk[0]
@@ -179,11 +182,41 @@ def _evaluate_51(inst: dict) -> Measurement:
 def _depths(inst: dict) -> tuple[list[int], int]:
     spec = inst.get("depths") or {}
     L = inst["L"]
-    depths = spec.get("L") or sorted({max(2, L // 8), max(2, L // 4), max(2, L // 2), L})
-    seeds = int(spec.get("seeds", 3))
-    if len(depths) < 3 or seeds < 1 or max(depths) > 20_000 or min(depths) < 2:
-        raise InstanceError("depths must give at least 3 depths in [2, 20000] and seeds >= 1")
-    return [int(v) for v in depths], seeds
+    depths = _limits.int_list(spec, "depths", "L", sorted({max(2, L // 8), max(2, L // 4), max(2, L // 2), L}))
+    seeds = spec.get("seeds", 3)
+    if not isinstance(seeds, (int, float)) or isinstance(seeds, bool) or not float(seeds).is_integer():
+        raise InstanceError(f"field 'depths': seeds must be an integer, got {seeds!r}"[:200])
+    seeds = int(seeds)
+    if len(depths) < 3 or seeds < 1 or max(depths) > 20_000:
+        raise InstanceError("field 'depths': give at least 3 depths in [2, 20000] and an integer seeds >= 1")
+    return depths, seeds
+
+
+def cost(which: str, steps: float | None = None):
+    """GD on n points through L - 1 blocks of m x d per step, the initial Gram (n x n over all
+    parameters), for the flows the evaluation points at 61 records; Theorem 6.6 runs a flow per depth
+    and seed. Unknown run lengths (they need lambda_n) count as their lower bounds here and are
+    checked again by the evaluators (``steps``)."""
+    def estimate(inst: dict) -> _limits.Cost:
+        (n, d), m = inst["X"].shape, inst["m"]
+        depths, seeds = _depths(inst) if which == "theorem6.6" else ([inst["L"]], 1)
+        K = steps or inst.get("steps") or (max(24 / inst["kappa"], 1.0) if which == "theorem7.1" and inst["kappa"] > 0 else 120.0)
+        runs = float(sum(depths)) / max(depths)
+        sizes = {"n": ("X", n), "d": ("X", d), "m": ("m", m), "L": ("depths" if which == "theorem6.6" else "L", max(depths)),
+                 "steps": ("steps" if inst.get("steps") else "kappa", K)}
+        if which == "theorem6.6":
+            sizes["seeds"] = ("depths", seeds)
+        evals = 0 if which == "theorem7.1" else N_EVAL
+
+        def formula(s):
+            n, d, m, L, K, S = s["n"], s["d"], s["m"], s["L"], s["steps"], s.get("seeds", 1.0)
+            P = (L - 1) * m * (2 * d + 2)
+            mem = _limits.F8 * (4 * P + 4 * (n + evals) * (L - 1) * (m + d) + n * P)
+            return mem, runs * S * (K * (12 * n * P + (L - 1) * _limits.STEP_TORCH) + 61 * 4 * (n + evals) * P + 2 * n * n * P)
+
+        return _limits.Cost(sizes, formula)
+
+    return estimate
 
 
 def _evaluate_66(inst: dict) -> Measurement:
@@ -289,6 +322,7 @@ for _id, _fn, _title, _eq in _CHECKS:
             regime=MEASURED,
             hypotheses={"L >~ max(lambda_n^-2 ln(n^2/delta), lambda_n^-3)": "unnamed constants: not checkable", "|y_i| <= 1": "Sec. 2.1"},
             spec=_SPEC,
+            cost=cost(_id),
             evaluate_validated=_fn,
             strategy=strategy,
             sweep={"quick": 4, "full": 40},

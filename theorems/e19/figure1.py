@@ -18,6 +18,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 import models.resnet_a1 as ra
+from theorems import _limits
 from theorems._core import HYP_CERTIFIED, MEASURED, Check, InstanceError, Measurement, regime_of
 from theorems._instances import Field, Spec
 from theorems._registry import register
@@ -52,7 +53,7 @@ def curves(depths=(2, 10, 100), n=50, d=5, steps=3000, seed=0, points=60) -> dic
 
 
 def _evaluate(inst: dict) -> Measurement:
-    depths = sorted(int(v) for v in ((inst.get("depths") or {}).get("L") or (2, 10, 100)))
+    depths = sorted(_limits.int_list(inst.get("depths"), "depths", "L", (2, 10, 100)))
     if len(depths) < 2 or depths[0] < 2:
         raise InstanceError("depths must list at least two depths >= 2")
     return measurement(curves(tuple(depths), inst["n"], inst["d"], inst["steps"], inst["seed"]), inst)
@@ -79,7 +80,19 @@ def measurement(c: dict, inst: dict) -> Measurement:
     )
 
 
-_SPEC = Spec(FIELDS, title="Figure 1 (ResNet against the compositional random-feature model)")
+def cost(inst: dict) -> _limits.Cost:
+    """Two GD runs (ResNet and random features) per depth, width 1: n x (L-1) x (d+1) per step."""
+    depths = _limits.int_list(inst.get("depths"), "depths", "L", (2, 10, 100))
+    runs = float(sum(depths)) / max(depths)
+
+    def formula(s):
+        n, d, L, K = s["n"], s["d"], s["L"], s["steps"]
+        return _limits.F8 * (12 * n * L * (d + 2) + 8 * L * (d + 1)), runs * 2 * (K + 1) * L * (24 * n * (d + 1) + _limits.STEP_TORCH)
+
+    return _limits.Cost({"n": ("n", inst["n"]), "d": ("d", inst["d"]), "L": ("depths", max(depths)), "steps": ("steps", inst["steps"])}, formula)
+
+
+_SPEC = Spec(FIELDS, title="Figure 1 (ResNet against the compositional random-feature model)", cost=cost)
 
 register(
     Check(

@@ -40,6 +40,7 @@ from models._lazy import stats  # scipy.stats, imported at first use
 import models.skip_resnet as sr
 import models.skip_resnet_kernel as kk
 from theorems._core import ESTIMATED, HYP_CERTIFIED, HYP_FALSE, Check, InstanceError, Measurement, regime_of
+from theorems import _limits
 from theorems._instances import Field, Spec
 from theorems._registry import register
 from theorems.e19 import _params
@@ -81,6 +82,7 @@ def depth(inst: dict, lam: float) -> int:
         if not math.isfinite(req):
             raise InstanceError("lambda_n = 0 (Assumption 2.1 fails): no required depth; give L")
         L = max(2, math.ceil(req))
+        _limits.enforce(cost({**inst, "L": L}))
     if (L - 1) * inst["m"] * inst["draws"] > MAX_WORK:
         raise InstanceError(f"depth {L} x width {inst['m']} x {inst['draws']} draws is more than {MAX_WORK:.0e} neurons to sample; "
                             "give a smaller L, a wider m or fewer draws")
@@ -209,7 +211,23 @@ def _mean_strategy():
                      st.integers(0, 10_000))
 
 
-_SPEC = Spec(FIELDS, check=_validate, title="Lemma 4.4: data, width, delta, depth, draws")
+def cost(inst: dict) -> _limits.Cost:
+    """Per draw: L - 1 blocks of m x d features on the n points and their n x n Grams, summed at
+    log2(L) depths; a missing L (the lemma's depth, known after lambda_n) counts as 2 here and is
+    checked again by :func:`depth`."""
+    (n, d), L = inst["X"].shape, inst.get("L") or 2
+    sizes = {"n": ("X", n), "d": ("X", d), "m": ("m", inst["m"]), "L": ("L", L), "draws": ("draws", inst["draws"])}
+
+    def formula(s):
+        n, d, m, k, N = s["n"], s["d"], s["m"], s["L"] - 1, s["draws"]
+        depths = math.log2(max(k, 1.0)) + 2
+        mem = _limits.F8 * (k * (m * d + 2 * n * m + 2 * n * n) + N * depths * n * n)
+        return mem, N * (k * (2 * n * m * d + 2 * n * n * m + 2 * m * d) + depths * 10 * n**3)
+
+    return _limits.Cost(sizes, formula)
+
+
+_SPEC = Spec(FIELDS, check=_validate, title="Lemma 4.4: data, width, delta, depth, draws", cost=cost)
 
 register(
     Check(

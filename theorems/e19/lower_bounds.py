@@ -177,7 +177,7 @@ def _searcher(part: str):
     return search
 
 
-_SPEC = Spec(_params.DATA_FIELDS, check=_params.validate, title="E-Ma-Wang-Wu parameter set and data")
+_SPEC = Spec(_params.DATA_FIELDS, check=_params.validate, title="E-Ma-Wang-Wu parameter set and data", cost=_params.cost)
 
 #: part -> how lhs and rhs are formed (the rest of the derivation is shared: :data:`DERIVATION`)
 MEASURES = {

@@ -36,6 +36,7 @@ from hypothesis import strategies as st
 import models.random_features as rf
 import models.skip_resnet as sr
 from theorems._core import CERTIFIED, HYP_CERTIFIED, HYP_FALSE, Check, InstanceError, Measurement, regime_of
+from theorems import _limits
 from theorems._instances import Field, Spec
 from theorems._registry import register
 from theorems._tolerance import EPS
@@ -67,7 +68,19 @@ def _validate(inst: dict) -> None:
             raise InstanceError(f"{name} must have shape (L-1, m) = ({k}, {m})")
 
 
-_SPEC = Spec(FIELDS, check=_validate, title="random-feature flow: features, data, a0, a*, t")
+def cost(inst: dict) -> _limits.Cost:
+    """The n x (L-1)m feature matrix and its SVD (the closed-form flow)."""
+    (n, _), (k, m, d) = inst["X"].shape, inst["B0"].shape
+    arrays = sum(v.size for v in inst.values() if isinstance(v, np.ndarray))
+
+    def formula(s):
+        n, p = s["n"], s["blocks"] * s["m"]
+        return _limits.F8 * (4 * arrays + 3 * n * p + min(n, p) ** 2), 20 * min(n, p) ** 2 * max(n, p) + 4 * n * p * s["d"]
+
+    return _limits.Cost({"n": ("X", n), "blocks": ("B0", k), "m": ("B0", m), "d": ("B0", d)}, formula)
+
+
+_SPEC = Spec(FIELDS, check=_validate, title="random-feature flow: features, data, a0, a*, t", cost=cost)
 
 
 def solve(inst: dict) -> dict:

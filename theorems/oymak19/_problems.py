@@ -21,6 +21,7 @@ import numpy as np
 import models.least_squares as ls
 import models.least_squares_lowrank as lr
 import models.least_squares_shallow as sh
+from theorems import _limits
 from theorems._core import InstanceError
 from theorems._instances import Field
 from theorems._instances import X as X_FIELD
@@ -37,6 +38,25 @@ STEP = Field("step_size", "float", "GD step eta (default: step_fraction times th
 FRACTION = Field("step_fraction", "float", "eta as a fraction of the theorem's maximum step (1 = exactly at it)", required=False, default=1.0, minimum=0, maximum=1)
 STEPS = Field("steps", "int", "GD iterations", required=False, default=200, minimum=0, maximum=100_000)
 FIELDS = (MODEL, X_FIELD, Y_FIELD, THETA0, ACTIVATION, V, STEP, FRACTION, STEPS)
+
+
+def cost(inst: dict) -> _limits.Cost:
+    """GD (or ``runs`` SGD runs) on X (n x p) with P = len(theta0) parameters: per step a forward pass
+    and a vjp through an n x P Jacobian, every iterate kept (T x P), SVD bounds of the constants."""
+    (n, p), v = inst["X"].shape, inst.get("v")
+    P = max(inst["theta0"].size, v.size * p if isinstance(v, np.ndarray) and inst["model"] in ("shallow", "relu-shallow") else 0)
+    sizes = {"n": ("X", n), "p": ("X", p), "parameters": ("theta0", P), "steps": ("steps", inst["steps"])}
+    if inst.get("runs") is not None:
+        sizes["runs"] = ("runs", inst["runs"])
+    extra = inst["thetas"].shape[0] if isinstance(inst.get("thetas"), np.ndarray) else 0
+
+    def formula(s):
+        n, p, P, T, N = s["n"], s["p"], s["parameters"], s["steps"], s.get("runs", 0.0)
+        mem = _limits.F8 * (2 * (T + 1) * P + 4 * n * P + 4 * n * p + N * (P + 2 * T + n + 2) + extra * P)
+        work = (T + 1) * 10 * n * P + 20 * min(n, P) ** 2 * max(n, P) + 20 * min(n, p) ** 2 * max(n, p) + N * (T + 1) * 4 * n * P
+        return mem, work + extra * 10 * n * P + (T + 1) * _limits.STEP_NUMPY
+
+    return _limits.Cost(sizes, formula)
 
 
 def validate(inst: dict, models=MODELS) -> None:

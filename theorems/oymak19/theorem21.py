@@ -37,7 +37,7 @@ from theorems.oymak19 import _problems, _setup, _trajectory
 RESOLUTION = 1e-6
 EPS = _setup.EPS
 
-SPEC = Spec(_problems.FIELDS, check=_problems.validate, title="least-squares problem, GD")
+SPEC = Spec(_problems.FIELDS, check=_problems.validate, title="least-squares problem, GD", cost=_problems.cost)
 _CACHE: OrderedDict = OrderedDict()
 
 
@@ -363,7 +363,7 @@ _register("oymak19/corollary2.3", "||theta_t - theta0|| <= sum ||theta_{s+1} - t
           "squares with an a-posteriori error bound (||X theta* - z|| + inversion and rounding error) / sigma_n(X) "
           "that lowers the bound's worst end. Reported: C_cor_effective = alpha path / (beta ||theta* - theta0||), "
           "against the 4 (and the 1 of (2.12)).\n\n" + GD_DERIVATION,
-          spec=Spec(_problems.FIELDS, check=lambda i: _problems.validate(i, ("linear", "glm")), title="linear or GLM problem"),
+          spec=Spec(_problems.FIELDS, check=lambda i: _problems.validate(i, ("linear", "glm")), title="linear or GLM problem", cost=_problems.cost),
           strategy=lambda: instances(models=("linear", "glm")))
 
 STEP_RULE = _problems.Field("step_rule", "str", "theorem2.1 (default) | plain (eta = 1/(2 beta^2))", required=False, default="theorem2.1")
@@ -385,6 +385,6 @@ _register("oymak19/eq2.10", "alpha ||theta_t - theta0|| + ||r_t|| <= ||r_0|| (su
           "eta = 1/(2 beta^2) (plain). Regime measured: the constants are certified as for Theorem 2.1, but the "
           "statement's conditions are in a supplement we do not have, so that hypothesis is not checkable and the "
           "envelope is the inequality itself.\n\n" + GD_DERIVATION,
-          spec=Spec(_problems.FIELDS + (STEP_RULE,), check=_check_210, title="least-squares problem, GD, step rule"),
+          spec=Spec(_problems.FIELDS + (STEP_RULE,), check=_check_210, title="least-squares problem, GD, step rule", cost=_problems.cost),
           strategy=lambda: instances().flatmap(lambda i: st.sampled_from(["theorem2.1", "plain"]).map(lambda r: {**i, "step_rule": r})),
           hyps={"Theorem 9.3's conditions": "in the supplement, not available"})

@@ -37,7 +37,7 @@ from theorems.oymak19 import _problems
 RESOLUTION = 1e-6
 
 THETAS = Field("thetas", "matrix", "extra points theta (k x p) at which to evaluate", required=False)
-SPEC = Spec(_problems.FIELDS + (THETAS,), check=lambda i: _problems.validate(i, ("linear", "glm", "shallow", "relu-shallow")), title="least-squares problem and points")
+SPEC = Spec(_problems.FIELDS + (THETAS,), check=lambda i: _problems.validate(i, ("linear", "glm", "shallow", "relu-shallow")), title="least-squares problem and points", cost=_problems.cost)
 
 
 def _lower(inst: dict) -> Measurement:

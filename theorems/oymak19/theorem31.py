@@ -138,7 +138,7 @@ rule (eta = step_fraction x its maximum, 8 ulps below, or an explicit step_size)
         regime=ESTIMATED,
         hypotheses={"Assumptions 1-2 and row norms <= B on D": "certified constants", "eta <= alpha^2/(nu beta^2 B^2 + nu beta B L r0)": "the step rule",
                     "P(E) >= 1 - 4/nu > 0": "nu > 4, else the statement is empty"},
-        spec=Spec(_problems.FIELDS + (NU, RUNS, SEED), check=_check, title="linear or GLM problem, SGD"),
+        spec=Spec(_problems.FIELDS + (NU, RUNS, SEED), check=_check, title="linear or GLM problem, SGD", cost=_problems.cost),
         evaluate_validated=_evaluate,
         strategy=lambda: instances(models=("linear", "glm")).flatmap(
             lambda i: st.tuples(st.sampled_from([5.0, 10.0, 100.0]), st.integers(0, 1000)).map(lambda v: {**i, "nu": v[0], "seed": v[1], "runs": 200, "steps": 200})),

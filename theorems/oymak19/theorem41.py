@@ -95,7 +95,7 @@ lambda_min (the worst end uses the certified lower bound of sigma_n(X)); steps w
         equation="Theorem 4.1, eq. (4.2)",
         regime=CERTIFIED,
         hypotheses={HYP_STEP: "the step rule", "0 < gamma <= phi' <= Gamma": "strictly increasing activation"},
-        spec=Spec(_problems.FIELDS, check=lambda i: _problems.validate(i, ("glm",)), title="GLM problem, GD"),
+        spec=Spec(_problems.FIELDS, check=lambda i: _problems.validate(i, ("glm",)), title="GLM problem, GD", cost=_problems.cost),
         evaluate_validated=_evaluate,
         strategy=lambda: instances(models=("glm",)),
     )

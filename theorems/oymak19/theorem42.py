@@ -40,6 +40,7 @@ from hypothesis import strategies as st
 import models.least_squares_gd as lsgd
 import models.least_squares_lowrank as lr
 from theorems._core import HYP_FALSE, HYP_NOT_CHECKABLE, MEASURED, regime_of, Check, Measurement
+from theorems import _limits
 from theorems._instances import Field, Spec
 from theorems._registry import register
 
@@ -62,6 +63,24 @@ def _check(inst):
         raise InstanceError("r must be <= d")
     if inst["labels"] not in ("rademacher", "gaussian"):
         raise InstanceError("labels must be rademacher or gaussian")
+
+
+def _cost(inst: dict) -> _limits.Cost:
+    """Low-rank GD: n sensing matrices d x d (X is n x d^2), per step <X_i, Theta Theta^T> and its
+    gradient, the Jacobian's SVD bounds; Figure 3c repeats it per sample size and seed."""
+    ns = np.asarray(inst["ns"] if "ns" in inst else [inst["n"]], dtype=float)
+    count = float(ns.size) if "ns" in inst else 1.0
+    sizes = {"d": ("d", inst["d"]), "r": ("r", inst["r"]), "n": ("ns" if "ns" in inst else "n", float(ns.max()) if ns.size else 1.0),
+             "steps": ("steps", inst["steps"])}
+    if "ns" in inst:
+        sizes["seeds"] = ("seeds", inst["seeds"])
+
+    def formula(s):
+        d, r, n, T, S = s["d"], s["r"], s["n"], s["steps"], s.get("seeds", 1.0)
+        mem = _limits.F8 * (3 * n * d * d + 2 * (T + 1) * d * r + 4 * n * d * r)
+        return mem, count * S * ((T + 1) * (4 * n * d * d + 4 * d * d * r) + 20 * n * n * d * r)
+
+    return _limits.Cost(sizes, formula)
 
 
 def run_theorem42(d, r, n, *, seed, c1=1.0, steps=200, labels="rademacher"):
@@ -181,7 +200,7 @@ Outside the envelope is not a counterexample. No float tolerance.""",
         equation="Theorem 4.2",
         regime=MEASURED,
         hypotheses={"n <= c d r": "unnamed c", "probability >= 1 - 4 exp(-n/2)": "over the Gaussian X_i"},
-        spec=Spec((D, R, N, SEED, C1, STEPS, LABELS), check=_check, title="Theorem 4.2 low-rank instance"),
+        spec=Spec((D, R, N, SEED, C1, STEPS, LABELS), check=_check, title="Theorem 4.2 low-rank instance", cost=_cost),
         evaluate_validated=_theorem42,
         strategy=lambda: st.builds(
             lambda d, r, frac, seed, c1, labels: {"d": d, "r": r, "n": max(1, int(frac * d * r)), "seed": seed, "c1": c1, "steps": 600, "labels": labels},
@@ -212,7 +231,7 @@ Regime measured, a reproduction; the unstated c1 is a not-checkable hypothesis. 
         spec=Spec((Field("d", "int", "d", required=False, default=100, minimum=2, maximum=400), Field("r", "int", "r", required=False, default=4, minimum=1, maximum=50),
                    Field("ns", "vector", "sample sizes", required=False, default=[25, 50, 100, 200]), Field("seeds", "int", "seeds per n", required=False, default=5, minimum=1, maximum=100),
                    Field("c1", "float", "step constant", required=False, default=1.0, minimum=0, maximum=100), Field("steps", "int", "GD iterations", required=False, default=200, minimum=2, maximum=10000)),
-                  title="Figure 3c experiment"),
+                  title="Figure 3c experiment", cost=_cost),
         evaluate_validated=_figure3c,
         # the paper's setting only: at small d the curves are not straight (d = 30, r = 2 bends
         # at n >= dr/4), which the figure does not claim

@@ -176,7 +176,7 @@ def searcher(check_id: str):
     return search
 
 
-SPEC_43 = Spec(_problems.FIELDS, check=lambda i: _problems.validate(i, ("shallow",)), title="shallow net, GD")
+SPEC_43 = Spec(_problems.FIELDS, check=lambda i: _problems.validate(i, ("shallow",)), title="shallow net, GD", cost=_problems.cost)
 
 ERRATUM = ("false as printed: the step cap's extra Gamma breaks the invariance under (phi, y) -> (c phi, c y) that the "
            "hypotheses respect, so for Gamma < 1 the printed step exceeds Theorem 2.1's (by 1/Gamma inside the min) and the "

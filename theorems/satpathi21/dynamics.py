@@ -51,7 +51,7 @@ from hypothesis import strategies as st
 import models.shallow_relu as net
 import models.shallow_relu_linearised as lin_mod
 import models.shallow_relu_training as train
-from theorems import _fit
+from theorems import _fit, _limits
 from theorems._core import HYP_CERTIFIED, HYP_FALSE, HYP_NOT_CHECKABLE, MEASURED, Check, InstanceError, Measurement, regime_of
 from theorems._designs import Design, build
 from theorems._instances import SEED, Field, Spec, to_json
@@ -92,6 +92,41 @@ def _validate(inst: dict) -> None:
     if np.any(np.diff(w) <= 0) or w.size < 2:
         raise InstanceError("widths must be strictly increasing, at least two of them")
     inst["widths"] = w.astype(np.int64)
+
+
+def _steps(inst: dict, mode: str) -> float:
+    """GD steps per run of :func:`sweep`: ``horizon / (c eta)`` from the spectrum of H when n <= 1000
+    (milliseconds), else the lower bound from ``c <= lambda_max``."""
+    X, step = inst["X"], inst["step_size"]
+    evals = None
+    if X.shape[0] <= 1000:
+        from models import shallow_relu
+
+        with np.errstate(all="ignore"):
+            evals = np.linalg.eigvalsh(shallow_relu.ntk(X, on_sphere=False))
+    c, lam_max = (float(evals[0]), float(evals[-1])) if evals is not None and evals[0] > 0 else (1.0, 1.0)
+    eta = FLOW_STEP / lam_max if mode == "flow" else (step or 1.0 / lam_max)
+    return inst["horizon"] / (c * eta)
+
+
+def cost(mode: str):
+    """The estimate of a width sweep (``flow`` or ``gd``): per width and seed, GD over the n x m(d+1)
+    activations, the Jacobian of the linearisation kept per seed, lambda_min(G) at every record."""
+    def estimate(inst: dict) -> _limits.Cost:
+        (n, d), w = inst["X"].shape, np.asarray(inst["widths"], dtype=float)
+        spread = float(w.sum() / max(w.max(), 1.0)) if w.size else 1.0
+        sizes = {"n": ("X", n), "d": ("X", d), "largest width": ("widths", float(w.max()) if w.size else 1.0), "seeds": ("seeds", inst["seeds"]),
+                 "GD steps": ("step_size" if inst["step_size"] and mode == "gd" else "horizon", _steps(inst, mode)), "record": ("record", inst["record"])}
+
+        def formula(s):
+            n, d, m, S, K, R = s["n"], s["d"], s["largest width"], s["seeds"], s["GD steps"], s["record"]
+            mem = _limits.F8 * S * (m * (d + 1) * (n + 8) + 3 * n * m)
+            per_width = S * (K * 8 * n * m * (d + 1) + R * (2 * n * n * m + 10 * n**3) + 2 * n * n * m * (d + 1)) + K * _limits.STEP_NUMPY
+            return mem, spread * per_width
+
+        return _limits.Cost(sizes, formula)
+
+    return estimate
 
 
 SPEC = Spec((X_FIELD, Y_FIELD, WIDTHS, SEEDS, KAPPA, HORIZON, STEP, RECORD, DESIGN), check=_validate, title="width sweep")
@@ -417,7 +452,7 @@ _COMMON_HYPS = {
 
 register(
     Check(
-        id="satpathi21/lemma2", sweep={"quick": 2, "full": 10},
+        id="satpathi21/lemma2", sweep={"quick": 2, "full": 10}, cost=cost("flow"),
         title="gradient flow: ||f(t)-Y|| <= exp(-ct/4)||f0-Y||; max_k ||w_k(t)-w_k(0)|| = O(sqrt(dn)/(c sqrt m))||f0-Y||",
         statement="||f(t) - Y|| <= exp(-c t/4) ||f0 - Y|| and max_k ||w_k(t) - w_k(0)|| = O(sqrt(dn)/(c sqrt m)) ||f0 - Y|| along "
         "the gradient flow, w.p. >= 1 - delta for m = Omega(n^6 d^4 C_y^2/(c^4 delta^3)), kappa = 1 (Lemma 2, after Du et al.)",
@@ -436,7 +471,7 @@ register(
 
 register(
     Check(
-        id="satpathi21/theorem3", sweep={"quick": 2, "full": 10},
+        id="satpathi21/theorem3", sweep={"quick": 2, "full": 10}, cost=cost("flow"),
         title="gradient flow: ||w(t)-w*_L|| <= exp(-ct/2)||w(0)-w*_L|| + O(m^{-1/4}): the excess shrinks at least like m^{-1/4}",
         statement="||w(t) - w*_L|| <= exp(-c t/2) ||w(0) - w*_L|| + O((dn)^2.5 C_y^1.5/(c^2.5 delta^1.5 m^0.25)) for all t along the "
         "gradient flow, w.p. >= 1 - delta for m = Omega(n^6 d^4 C_y^2/(c^4 delta^3)), kappa = 1 (Theorem 3)",
@@ -455,7 +490,7 @@ register(
 
 register(
     Check(
-        id="satpathi21/theorem4", sweep={"quick": 3, "full": 20},
+        id="satpathi21/theorem4", sweep={"quick": 3, "full": 20}, cost=cost("gd"),
         title="GD: ||w(k)-w*_L|| <= (1-c eta/2)^{k/2}||w(0)-w*_L|| + O(m^{-1/8}); w(k) converges",
         statement="||w(k) - w*_L|| <= (1 - c eta/2)^{k/2} ||w(0) - w*_L|| + O((dn C_y)^1.5/(c^1.5 delta^1.5 m^0.125)) for all k, and w(k) "
         "converges, GD with eta = O(c/(dn)^2), w.p. >= 1 - delta for m = Omega((dn)^10 C_y^6/(c^10 delta^6)), kappa = 1 (Theorem 4)",

@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 import models.shallow_relu as net
 import models.shallow_relu_linearised as lin_mod
 import models.shallow_relu_training as train
+from theorems import _limits
 from theorems._core import HYP_NOT_CHECKABLE, MEASURED, Check, Measurement, regime_of
 from theorems._instances import Field, Spec
 from theorems._registry import register
@@ -148,6 +149,21 @@ def plot(result: dict, path: str) -> None:
 
 # ----------------------------------------------------------------------------------- check
 
+def _cost(inst: dict) -> _limits.Cost:
+    """Per width and seed on n = 100, d = 5: GD, the linearisation's Jacobian, its Lyapunov terms at 60 records."""
+    w = np.asarray(inst["widths"], dtype=float)
+    spread = float(w.sum() / max(w.max(), 1.0)) if w.size else 1.0
+    n, d = 100, 5
+    sizes = {"largest width": ("widths", float(w.max()) if w.size else 1.0), "seeds": ("seeds", inst["seeds"]), "steps": ("steps", inst["steps"])}
+
+    def formula(s):
+        m, S, K = s["largest width"], s["seeds"], s["steps"]
+        return (_limits.F8 * S * m * (d + 1) * (n + 8),
+                spread * (S * (8 * K * n * m * (d + 1) + 240 * n * m * (d + 1) + 2 * n * n * m * (d + 1)) + K * _limits.STEP_NUMPY))
+
+    return _limits.Cost(sizes, formula)
+
+
 SPEC = Spec(
     (
         Field("widths", "vector", "widths (increasing)"),
@@ -157,6 +173,7 @@ SPEC = Spec(
         Field("data_seed", "int", "seed of the data", required=False, default=0, minimum=0),
     ),
     title="Figure 1 experiment",
+    cost=_cost,
 )
 
 

@@ -33,7 +33,7 @@ import models.ntk_series as series
 import models.shallow_relu as net
 import models.shallow_relu_linearised as lin_mod
 import models.shallow_relu_training as train
-from theorems import _fit
+from theorems import _fit, _limits
 from theorems._core import HYP_NOT_CHECKABLE, MEASURED, Check, InstanceError, Measurement
 from theorems._instances import Field, Spec
 from theorems._registry import register
@@ -58,7 +58,23 @@ def _validate(inst: dict) -> None:
     inst["sizes"] = n.astype(np.int64)
 
 
-SPEC = Spec(FIELDS, check=_validate, title="sample-size sweep")
+def cost(inst: dict) -> _limits.Cost:
+    """Per sample size n and seed: GD over n x m(d+1), the test forward pass at 40 records, H and kernel regression."""
+    ns = np.asarray(inst["sizes"], dtype=float)
+    count = float(ns.size)
+    sizes = {"largest n": ("sizes", float(ns.max()) if ns.size else 1.0), "d": ("d", inst["d"]), "width": ("width", inst["width"]),
+             "seeds": ("seeds", inst["seeds"]), "test_points": ("test_points", inst["test_points"]), "max_steps": ("max_steps", inst["max_steps"])}
+
+    def formula(s):
+        n, d, m, S, T, K = s["largest n"], s["d"], s["width"], s["seeds"], s["test_points"], s["max_steps"]
+        mem = _limits.F8 * (8 * m * (d + 1) + 3 * n * m + 2 * T * m + 41 * T + 6 * n * n + 2 * n * T)
+        work = count * S * (K * (8 * n * m * (d + 1) + _limits.STEP_NUMPY) + 80 * T * m * (d + 1) + 2 * n * n * m + 10 * n**3 + 2 * n * T * d)
+        return mem, work
+
+    return _limits.Cost(sizes, formula)
+
+
+SPEC = Spec(FIELDS, check=_validate, title="sample-size sweep", cost=cost)
 
 
 def sphere_points(rng: np.random.Generator, n: int, d: int) -> np.ndarray:

@@ -25,7 +25,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 import models.shallow_relu as net
-from theorems import _designs, _tolerance
+from theorems import _designs, _limits, _tolerance
 from theorems._core import (
     CERTIFIED,
     ESTIMATED,
@@ -160,6 +160,14 @@ def _kernel(inst: dict) -> Measurement:
     )
 
 
+def _kernel_cost(inst: dict) -> _limits.Cost:
+    """The finite-width Gram: n x m activations and an n x n product over the m neurons."""
+    (n, d), m = inst["X"].shape, inst["width"]
+    return _limits.Cost({"n": ("X", n), "d": ("X", d), "width": ("width", m)},
+                        lambda s: (_limits.F8 * (3 * s["n"] * s["width"] * (s["d"] + 1) + 6 * s["n"] ** 2),
+                                   2 * s["n"] ** 2 * s["width"] + 4 * s["n"] * s["width"] * (s["d"] + 1) + 10 * s["n"] ** 3))
+
+
 register(
     Check(
         id="satpathi21/lemma1/kernel",
@@ -174,6 +182,7 @@ register(
             title="data set and Monte-Carlo width",
         ),
         evaluate_validated=_kernel,
+        cost=_kernel_cost,
         strategy=lambda: data_instances(
             designs(n=st.integers(1, 10), d=st.integers(2, 20)),
             width=st.sampled_from([20_000, 50_000]),
