@@ -92,3 +92,11 @@ def test_lemma44_certificate_is_reported_for_tanh(inst):
            "m": 16, "L": 20, "seed": 0, "steps": 2}
     assert theorems.evaluate("e19/theorem7.1", tri).constants["lemma4.4_quantile_bound"] < 0.2
     assert set(dy.QUANTIFIERS["e19/theorem3.2"]) >= {"activation", "n, d", "m", "L", "labels", "not reached"}
+
+
+def test_the_strategy_reaches_n_above_d():
+    from theorems._sweep import instances
+
+    drawn = instances(theorems.get("e19/theorem3.2"), "full")
+    shape = {(i["activation"], len(i["X"]) > len(i["X"][0])) for i in drawn}
+    assert {("relu", True), ("relu", False), ("tanh", False)} <= shape  # tanh with n > d: declared not reached

@@ -351,8 +351,8 @@ Regime estimated (Monte Carlo over the initialisation); no float tolerance. Cert
 the bottom eigenvector of k0_m(X, X), every neuron has (v.phi)^2 <= S = (|X^T v|/sqrt m + |v|_1/(3 m^1.5))^2
 (|tanh u - u| <= |u|^3/3), and Hoeffding on the (L-1) m iid terms of v^T H v >= lambda_min(H) gives a proven
 upper bound q_cert on the delta-quantile (q_cert = (L-1)m/(nL lambda_n) min(S, mu + S sqrt(ln(1/(1-delta))/(2N))),
-mu = v^T k0_m v / m); when 3/4 > q_cert (1 + tol) the event has probability < 1 - delta for every draw
-distribution: regime certified, ratio (3/4)/q_cert, tol the quadratures' relative error, and at most
+mu = v^T k0_m v / m); when 3/4 > q_cert (1 + tol) the event has probability < 1 - delta, proved
+whatever the draws: regime certified, ratio (3/4)/q_cert, tol the quadratures' relative error, and at most
 CERT_SAMPLE_WORK neurons are sampled (reported as draws; they do not enter the verdict). Hypotheses,
 certified or false: lambda_n > 0 (Assumption 2.1) and L >= L_req. Also reported: the event's frequency with a 95%
 Clopper-Pearson upper bound, and L_suffices / L_req, the smallest depth L 2^-j (nested blocks of the same
