@@ -81,3 +81,22 @@ def test_a_random_feature_model_with_other_features_is_caught(monkeypatch, inst)
     dy._flow_cached.cache_clear()
     assert theorems.evaluate("e19/theorem6.6", inst).verdict == OUTSIDE
     dy._flow_cached.cache_clear()
+
+
+def test_lemma44_certificate_is_reported_for_tanh(inst):
+    """n <= d (the fixture): the certificate leaves room; n > d (equilateral triangle, m = 16): Lemma 4.4's event,
+    on which Theorems 3.2 and 7.1 rest, is certified false (m = 16: every draw has lambda_min(H) <= 0.3 lambda_n)."""
+    m = theorems.evaluate("e19/theorem7.1", dict(inst, steps=2))
+    assert m.constants["lemma4.4_quantile_bound"] > 0.75
+    tri = {"activation": "tanh", "X": [[1.0, 0.0], [-0.5, 0.8660254037844386], [-0.5, -0.8660254037844386]], "y": [1.0, 1.0, 1.0],
+           "m": 16, "L": 20, "seed": 0, "steps": 2}
+    assert theorems.evaluate("e19/theorem7.1", tri).constants["lemma4.4_quantile_bound"] < 0.2
+    assert set(dy.QUANTIFIERS["e19/theorem3.2"]) >= {"activation", "n, d", "m", "L", "labels", "not reached"}
+
+
+def test_the_strategy_reaches_n_above_d():
+    from theorems._sweep import instances
+
+    drawn = instances(theorems.get("e19/theorem3.2"), "full")
+    shape = {(i["activation"], len(i["X"]) > len(i["X"][0])) for i in drawn}
+    assert {("relu", True), ("relu", False), ("tanh", False)} <= shape  # tanh with n > d: declared not reached

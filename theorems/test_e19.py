@@ -6,7 +6,8 @@ bound the proof supports is ``e19/proposition4.2/alpha-proof``; likewise ``e19/l
 factor 2 of R_n dropped: ``tests/test_e19_gradient_checks.py``) and ``e19/lemma4.3/a-proof``, and
 ``e19/lemma6.2/distance`` (``tests/test_e19_random_feature_checks.py``) and its ``distance-proof``,
 ``e19/lemma6.4/{f,grad}`` (``tests/test_e19_reference_model_checks.py``) and their ``-proof`` forms.
-``e19/lemma4.4/mean`` is false for tanh (``tests/test_e19_gram_checks.py``): no property test. Each evaluation runs up to 1200
+``e19/lemma4.4/mean`` and ``e19/lemma4.4`` are false for tanh (``tests/test_e19_gram_checks.py``): no property test;
+``e19/lemma4.4/width-kernel`` is the corrected lemma. Each evaluation runs up to 1200
 blocks, so the number of examples is capped.
 """
 from theorems._pytest_plugin import pinned_tests, property_test
@@ -25,7 +26,7 @@ test_lemma6_2_risk = property_test("e19/lemma6.2/risk", max_examples=30)
 test_lemma6_2_distance_proof = property_test("e19/lemma6.2/distance-proof", max_examples=30)
 test_lemma6_4_f_proof = property_test("e19/lemma6.4/f-proof", max_examples=8)
 test_lemma6_4_grad_proof = property_test("e19/lemma6.4/grad-proof", max_examples=8)
-test_lemma4_4 = property_test("e19/lemma4.4", max_examples=5)
+test_lemma4_4_width_kernel = property_test("e19/lemma4.4/width-kernel", max_examples=5)
 test_lemma4_5 = property_test("e19/lemma4.5", max_examples=4)
 test_lemma4_6 = property_test("e19/lemma4.6", max_examples=4)
 test_theorem7_1 = property_test("e19/theorem7.1", max_examples=2)

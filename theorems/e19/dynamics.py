@@ -21,6 +21,12 @@ envelope, not a counterexample.
   than ``L^{-3/2}``), and the constant in front of ``c_n^3 n / L^{3/2}`` (reported; ``c_n^3 = 512/lambda_n^3``
   makes it ~1e-6 here, so it could not fail).
 
+For tanh the constant ``lemma4.4_quantile_bound`` is :func:`theorems.e19.gram.certificate`'s proven upper
+bound on the delta-quantile (delta = 0.1) of ``lambda_min(H(Theta0)) / lambda_n`` at the instance's depth:
+below 3/4 (tanh with n > d, m >= 2) Lemma 4.4's event, on which the proofs of Theorems 3.2 and 7.1 rest,
+is certified false, and the rates ``L lambda_n / 2``, ``lambda_n eta L / 8`` then outrun the slow direction
+of ``H(Theta0)`` (its eigenvalue is ~``lambda_min(K_m)``) for labels along it.
+
 The targets are the instance's labels ``y``; :func:`instance` draws them at random or adversarially
 (``y`` along the eigenvector of the smallest eigenvalue of ``H(Theta0)``, the slowest direction).
 """
@@ -43,7 +49,7 @@ from theorems._fit import fit_power_law, law_ratio
 from theorems import _limits
 from theorems._instances import Field, Spec
 from theorems._registry import register
-from theorems.e19 import _params
+from theorems.e19 import _params, gram
 
 #: the flow's time horizon: L lambda_n t / 2 = FLOW_HORIZON
 FLOW_HORIZON = 3.0
@@ -55,6 +61,18 @@ N_EVAL = 20
 C_N = 8.0
 #: Proposition 5.1's depth constant
 PROP51_DEPTH = 3000
+
+#: the ranges each check quantifies over, what the strategy reaches, and what it does not (and why)
+QUANTIFIERS = {f"e19/{name}": {
+    "activation": {"range": "any 1-Lipschitz sigma, sigma(0) = 0", "reached": ["relu", "tanh"]},
+    "n, d": {"range": "n >= 2, lambda_n > 0", "reached": "n in [2, 3], d = 3 (n <= d); n = 3, d = 2 for relu"},
+    "m": {"range": "m >= 1", "reached": [2, 4]},
+    "L": {"range": "L >~ max(lambda_n^-2 ln(n^2/delta), lambda_n^-3) (unnamed constants)", "reached": [50, 200, 400]},
+    "labels": {"range": "|y_i| <= 1", "reached": ["random", "slow (bottom eigenvector of H(Theta0))"]},
+    "not reached": "m >= 16 (a run at L = 400 takes ~20 s); tanh with n > d: lambda_n <= 1.5e-3 (n = 3, d = 2) makes "
+                   "the horizon ~120 lambda_max/lambda_n ~ 2e4 steps per run; for tanh the lemma4.4_quantile_bound constant reports that Lemma 4.4's event is "
+                   "certified false there (e19/lemma4.4 erratum)",
+} for name in ("theorem7.1", "theorem3.2", "proposition5.1", "theorem6.6")}
 
 FIELDS = (
     Field("activation", "str", "relu | tanh"),
@@ -113,6 +131,8 @@ def _regime(inst: dict, lam: float, L: int) -> tuple[dict, dict]:
             "L >~ max(lambda_n^-2 ln(n^2/delta), lambda_n^-3) (unnamed constants)": HYP_NOT_CHECKABLE}
     consts = {"lambda_n": lam, "L*lambda_n^3": L * lam**3, "L/(3000 lambda_n^-3)": L * lam**3 / PROP51_DEPTH,
               "L*lambda_n^2/ln(10 n^2)": L * lam**2 / math.log(10 * n**2)}
+    if inst["activation"] == "tanh":
+        consts["lemma4.4_quantile_bound"] = gram.certificate(inst["X"], inst["m"], L, 0.1, lam)["q"]
     return hyps, consts
 
 
@@ -242,14 +262,12 @@ def _evaluate_66(inst: dict) -> Measurement:
 
 
 def instance(act: str, n: int, d: int, m: int, L: int, seed: int, labels: str = "random", kappa: float = 10.0) -> dict:
-    """Well-separated data (rows of a random orthogonal matrix plus 0.1 noise when n <= d), labels
-    ``random`` (uniform in [-1, 1]) or ``slow`` (the eigenvector of lambda_min(H(Theta0)), scaled to
-    max |y| = 1: the slowest direction of the linearised flow)."""
+    """Well-separated data (:func:`theorems.e19.gram._data` with 0.1 noise: rows of a random orthogonal
+    matrix when n <= d, a regular simplex when n = d + 1), labels ``random`` (uniform in [-1, 1]) or
+    ``slow`` (the eigenvector of lambda_min(H(Theta0)), scaled to max |y| = 1: the slowest direction of
+    the linearised flow)."""
     rng = np.random.default_rng(seed)
-    X = rng.standard_normal((n, d))
-    if n <= d:
-        X = np.linalg.qr(rng.standard_normal((d, d)))[0][:n] + 0.1 * X
-    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    X = np.asarray(gram._data(rng, n, d, 0.1))
     if labels == "slow":
         H0 = sw.gram(sr.init(d, m, L, seed=seed), torch.as_tensor(X), act).numpy()
         v = np.linalg.eigh(H0)[1][:, 0]
@@ -260,8 +278,13 @@ def instance(act: str, n: int, d: int, m: int, L: int, seed: int, labels: str = 
 
 
 def strategy():
-    """ReLU and tanh, 2 or 3 points in d = 3, widths 2 and 4, depths 50 to 400, random and slow labels."""
-    return st.builds(instance, st.sampled_from(sr.ACTIVATIONS), st.integers(2, 3), st.just(3), st.sampled_from([2, 4]),
+    """ReLU and tanh, 2 or 3 points in d = 3, or (ReLU) 3 points in d = 2 (n > d: a triangle), widths 2
+    and 4, depths 50 to 400, random and slow labels (:data:`QUANTIFIERS`)."""
+    def build(act, n, above, m, L, seed, labels):
+        n, d = (3, 2) if above and act == "relu" else (n, 3)
+        return instance(act, n, d, m, L, seed, labels)
+
+    return st.builds(build, st.sampled_from(sr.ACTIVATIONS), st.integers(2, 3), st.booleans(), st.sampled_from([2, 4]),
                      st.sampled_from([50, 200, 400]), st.integers(0, 10_000), st.sampled_from(["random", "slow"]))
 
 
@@ -326,5 +349,6 @@ for _id, _fn, _title, _eq in _CHECKS:
             evaluate_validated=_fn,
             strategy=strategy,
             sweep={"quick": 4, "full": 40},
+            notes="quantifiers: " + str(QUANTIFIERS[f"e19/{_id}"]),
         )
     )

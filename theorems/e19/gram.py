@@ -25,9 +25,22 @@ kernel matrix K" and claims any 1-Lipschitz sigma with ``sigma(0) = 0``. Under (
 ``K_m = K``; for tanh only at ``m = 1``. The check compares the Monte Carlo mean with ``(1 - 1/L) K``
 entrywise: ``z = |mean - target| / se``, ratio ``max z / z*`` with ``z*`` the Bonferroni critical value
 at family level 1e-3; it also reports the same for ``K_m`` (which must be consistent for both).
-For tanh with ``n > d`` ``lambda_min(K_m)`` is ~0.1 ``lambda_n`` (``K_m`` tends to the rank-d linear
-kernel as m grows), so (4.9) fails with probability tending to 1 as L grows; ``L_req`` there is
-~1e8 or more, beyond what the check samples.
+
+**Erratum (tanh).** ``e19/lemma4.4`` is false for tanh. For any unit ``v`` and any row ``w/sqrt m`` of
+``B0``, ``v.tanh(Xw/sqrt m) = v.Xw/sqrt m + v.(tanh u - u)`` with ``|tanh u - u| <= |u|^3/3`` and
+``|u_i| <= 1/sqrt m``, so every neuron has ``(v.phi)^2 <= S = (|X^T v|/sqrt m + |v|_1/(3 m^{3/2}))^2``
+(:func:`certificate`): when ``X^T v = 0`` (always possible for ``n > d``) every draw at every depth has
+``lambda_min(H(Theta0)) <= (1 - 1/L) |v|_1^2 / (9 n m^2)``, far below ``3 lambda_n/4`` once m is moderate
+(``lambda_n`` does not depend on m). At smaller m, Hoeffding on the ``(L-1) m`` iid terms of ``v^T H v``
+(mean ``(1 - 1/L) v^T K_m v``, range ``[0, S]``) bounds ``P(lambda_min(H) >= 3 lambda_n/4)``; when that
+bound is below ``1 - delta`` the lemma is *disproved* for the instance, whatever the draws: the check
+then reports regime ``certified`` with ratio ``(3/4)/q_cert`` (``q_cert`` a proven upper bound on the
+delta-quantile of ``lambda_min(H)/lambda_n``) and samples at most ``CERT_SAMPLE_WORK`` neurons (the
+draws only illustrate). Smallest counterexample: the equilateral triangle in ``d = 2`` (n = 3), m = 2,
+``L = ceil(L_req)`` (8.3e6 at delta = 0.1): ``q <= 0.373``, ``P(event) <= 10^-5600``
+(``reports/certificates/e19_lemma4.4_tanh.py``). What holds instead (``e19/lemma4.4/width-kernel``): the
+lemma with ``lambda_n`` replaced by ``lambda_min(K_m)``, the smallest eigenvalue of ``E H(Theta0)/(1 - 1/L)``
+(the same statement for ReLU, where ``K_m = K``).
 """
 from __future__ import annotations
 
@@ -39,7 +52,7 @@ from models._lazy import stats  # scipy.stats, imported at first use
 
 import models.skip_resnet as sr
 import models.skip_resnet_kernel as kk
-from theorems._core import ESTIMATED, HYP_CERTIFIED, HYP_FALSE, Check, InstanceError, Measurement, regime_of
+from theorems._core import CERTIFIED, ESTIMATED, HYP_CERTIFIED, HYP_FALSE, Check, InstanceError, Measurement, regime_of
 from theorems import _limits
 from theorems._instances import Field, Spec
 from theorems._registry import register
@@ -51,6 +64,29 @@ LEVEL = 0.95
 #: the lemma's 3/4 in lambda_min(H(Theta0)) >= 3 lambda_n / 4
 FRACTION = 0.75
 FAMILY_LEVEL = 1e-3
+#: neurons sampled at most once the certificate has disproved the event (the draws only illustrate)
+CERT_SAMPLE_WORK = 2 * 10**6
+
+#: the objects each check quantifies over: the statement's admissible range, what the strategy reaches,
+#: and what it does not (with the reason); wired to ``Check.quantifiers`` where that field exists
+QUANTIFIERS = {
+    "e19/lemma4.4": {
+        "activation": {"range": "any 1-Lipschitz sigma, sigma(0) = 0", "reached": ["relu", "tanh"]},
+        "n, d": {"range": "n >= 2, d >= 1, lambda_n > 0", "reached": "n in [2, 4], d in [2, 6], n <= d and n = d + 1"},
+        "m": {"range": "m >= 1", "reached": "1 to 1024, log scale"},
+        "delta": {"range": "(0, 1)", "reached": "0.05 to 0.9"},
+        "L": {"range": "L >= L_req", "reached": "L / L_req = 1 to 4 (and 1/4: vacuous)"},
+        "not reached": "tanh with n > d and m = 1 (L_req m >= 1.6e7 neurons per draw; the certificate needs m >= 2)",
+    },
+    "e19/lemma4.4/width-kernel": {
+        "activation": {"range": "relu, tanh", "reached": ["relu", "tanh"]},
+        "n, d": {"range": "n >= 2, lambda_min(K_m) > 0", "reached": "n in [2, 4], d in [2, 6], n <= d; n = d + 1 for relu"},
+        "m": {"range": "m >= 1", "reached": "1 to 1024, log scale"},
+        "delta": {"range": "(0, 1)", "reached": "0.05 to 0.9"},
+        "L": {"range": "L >= 8 ln(n^2/delta)/(m lambda_min(K_m)^2)", "reached": "L / L_req = 1 to 4"},
+        "not reached": "tanh with n > d: lambda_min(K_m) <= 0.4 lambda_n makes L_req m >= 1e8 neurons per draw",
+    },
+}
 
 FIELDS = (
     Field("activation", "str", "relu | tanh"),
@@ -74,19 +110,62 @@ def _validate(inst: dict) -> None:
         raise InstanceError(f"delta must lie in (0, 1), got {inst['delta']}")
 
 
+def kernel_eigenvalue(X, act: str, m: int = 1) -> tuple[float, float]:
+    """``lambda_min(K_m)`` (``m = 1``: lambda_n) and its relative error bound (quadrature: Frobenius norm
+    of the entrywise error estimate over the eigenvalue; 0 for ReLU's closed form)."""
+    k, err = kk.k0(X, act=act, m=m, with_error=True)
+    lam = float(np.linalg.eigvalsh(k)[0]) / X.shape[0]
+    return lam, (float(np.linalg.norm(err)) / X.shape[0] / lam if lam > 0 else math.inf)
+
+
 def depth(inst: dict, lam: float) -> int:
-    """The instance's depth (default ``ceil(L_req)``), refused when too much to sample."""
+    """The instance's depth (default ``ceil(L_req)``)."""
     L = inst.get("L")
     if L is None:
         req = required_depth(lam, inst["X"].shape[0], inst["m"], inst["delta"])
         if not math.isfinite(req):
             raise InstanceError("lambda_n = 0 (Assumption 2.1 fails): no required depth; give L")
         L = max(2, math.ceil(req))
-        _limits.enforce(cost({**inst, "L": L}))
-    if (L - 1) * inst["m"] * inst["draws"] > MAX_WORK:
+    return L
+
+
+def _draws(inst: dict, L: int, disproved: bool) -> int:
+    """Draws to sample: all of them within ``MAX_WORK`` neurons (else refused); once the certificate has
+    disproved the event, as many as ``CERT_SAMPLE_WORK`` allows (possibly 0: they only illustrate)."""
+    work = (L - 1) * inst["m"]
+    if disproved:
+        return min(inst["draws"], CERT_SAMPLE_WORK // work)
+    _limits.enforce(cost({**inst, "L": L}))  # the depth is known now: memory and work of all the draws
+    if work * inst["draws"] > MAX_WORK:
         raise InstanceError(f"depth {L} x width {inst['m']} x {inst['draws']} draws is more than {MAX_WORK:.0e} neurons to sample; "
                             "give a smaller L, a wider m or fewer draws")
-    return L
+    return inst["draws"]
+
+
+def certificate(X, m: int, L: int, delta: float, lam: float, lam_relerr: float = 0.0, fraction: float = FRACTION) -> dict:
+    """tanh: a proven upper bound ``q`` on the delta-quantile of ``lambda_min(H(Theta0)) / lam`` at depth L.
+
+    ``v`` is the unit eigenvector of ``lambda_min(k0_m(X, X))``. Every neuron's feature ``phi = tanh(Xw/sqrt m)``
+    has ``(v.phi)^2 <= S = (|X^T v|/sqrt m + |v|_1/(3 m^{3/2}))^2`` (``|tanh u - u| <= |u|^3/3``, ``|u_i| <= 1/sqrt m``),
+    mean ``mu = v^T k0_m v / m``; ``v^T H v = (1/(nL)) sum`` of ``N = (L-1) m`` such iid terms bounds
+    ``lambda_min(H)``. Hoeffding: ``P(lambda_min(H) >= fraction lam) <= exp(-2N (tau - mu)^2 / S^2)`` with
+    ``tau = fraction lam nL/N`` (0 when ``tau > S``), so the delta-quantile is at most
+    ``q = N/(nL lam) min(S, mu + S sqrt(ln(1/(1-delta))/(2N)))``; ``fraction > q`` disproves
+    ``P(event) >= 1 - delta``. ``tol``: relative error of the quadratures (and ``lam_relerr``)."""
+    n = X.shape[0]
+    k, err = kk.k0(X, act="tanh", m=m, with_error=True)
+    w, V = np.linalg.eigh(k)
+    v = V[:, 0]
+    N = (L - 1) * m
+    S = (float(np.linalg.norm(X.T @ v)) / math.sqrt(m) + float(np.abs(v).sum()) / (3 * m**1.5)) ** 2
+    mu = max(float(w[0]), 0.0) / m
+    scale = N / (n * L * lam)
+    q = scale * min(S, mu + S * math.sqrt(math.log(1 / (1 - delta)) / (2 * N)))
+    tau = fraction / scale
+    log10_p = -math.inf if tau > S else (-2 * N * (tau - mu) ** 2 / (S**2 * math.log(10)) if tau > mu else 0.0)
+    tol = 1e-12 + lam_relerr + float(np.linalg.norm(err)) / max(abs(float(w[0])), 1e-300)
+    return {"q": q, "S": S, "mu": mu, "log10_P_event_upper": log10_p, "tol": tol, "|X^T v|": float(np.linalg.norm(X.T @ v)),
+            "|v|_1": float(np.abs(v).sum()), "every_draw_bound": scale * S}
 
 
 def block_grams(X, act: str, m: int, L: int, seed: int) -> np.ndarray:
@@ -96,56 +175,80 @@ def block_grams(X, act: str, m: int, L: int, seed: int) -> np.ndarray:
     return np.einsum("knm,kpm->knp", F, F)
 
 
-def gram_at_depths(inst: dict, L: int, depths) -> np.ndarray:
-    """``H(Theta0)`` of every draw at every depth ``L' <= L`` of ``depths`` (draws, len(depths), n, n),
-    the depth-L' matrix made of the first ``L' - 1`` blocks of the depth-L draw."""
+def gram_at_depths(inst: dict, L: int, depths, draws: int | None = None) -> np.ndarray:
+    """``H(Theta0)`` of every draw (the first ``draws``, default all) at every depth ``L' <= L`` of ``depths``
+    (draws, len(depths), n, n), the depth-L' matrix made of the first ``L' - 1`` blocks of the depth-L draw."""
     rng = np.random.default_rng(inst["seed"])
-    seeds = rng.integers(1 << 62, size=inst["draws"])
+    seeds = rng.integers(1 << 62, size=inst["draws"])[:draws]
     n = inst["X"].shape[0]
     idx = np.asarray(depths) - 2
     out = []
     for s in seeds:
         S = np.cumsum(block_grams(inst["X"], inst["activation"], inst["m"], L, int(s)), axis=0)[idx]
         out.append(S / (n * np.asarray(depths, dtype=float))[:, None, None])
-    return np.stack(out)
+    return np.stack(out) if out else np.zeros((0, len(depths), n, n))
 
 
-def _hypotheses(inst: dict, lam: float, L: int) -> dict:
+def _hypotheses(inst: dict, lam: float, L: int, name: str) -> dict:
     req = required_depth(lam, inst["X"].shape[0], inst["m"], inst["delta"])
-    return {"lambda_n > 0 (Assumption 2.1)": HYP_CERTIFIED if lam > 0 else HYP_FALSE,
-            "L >= 8 ln(n^2/delta)/(m lambda_n^2)": HYP_CERTIFIED if L >= req else HYP_FALSE}
+    return {f"{name} > 0" + (" (Assumption 2.1)" if name == "lambda_n" else ""): HYP_CERTIFIED if lam > 0 else HYP_FALSE,
+            f"L >= 8 ln(n^2/delta)/(m {name}^2)": HYP_CERTIFIED if L >= req else HYP_FALSE}
 
 
-def _evaluate_event(inst: dict) -> Measurement:
-    X, act, delta = inst["X"], inst["activation"], inst["delta"]
-    n = X.shape[0]
-    lam = kk.lambda_n(X, act)
-    L = depth(inst, lam)
+def _sampled(inst: dict, L: int, draws: int, lam: float, target: float) -> dict:
+    """Monte Carlo over ``draws`` initialisations: the event ``lambda_min(H) >= FRACTION target`` by depth."""
+    delta = inst["delta"]
     depths = sorted({max(2, L >> j) for j in range(64) if (L >> j) >= 2} | {L})
-    H = gram_at_depths(inst, L, depths)
-    N = H.shape[0]
-    freq = {}
-    worst = {}
+    H = gram_at_depths(inst, L, depths, draws)
+    if not draws:
+        return {"depths": depths, "freq": {}, "worst": {}, "q_upper": math.nan, "upper": math.nan, "ok": []}
+    freq, worst = {}, {}
     for i, Lp in enumerate(depths):
         mins = np.linalg.eigvalsh(H[:, i])[:, 0]
-        freq[Lp] = float(np.mean(mins >= FRACTION * lam))
+        freq[Lp] = float(np.mean(mins >= FRACTION * target))
         worst[Lp] = float(np.quantile(mins, delta) / lam)
-    k = int(round(freq[L] * N))
-    upper = float(stats.beta.ppf(LEVEL, k + 1, N - k)) if k < N else 1.0
-    mins = np.sort(np.linalg.eigvalsh(H[:, depths.index(L)])[:, 0]) / lam
-    kq = int(stats.binom.ppf(LEVEL, N, delta)) + 1  # X_(kq) >= q_delta with probability >= 95%
-    q_upper = float(mins[min(kq, N) - 1])
+    k = int(round(freq[L] * draws))
+    upper = float(stats.beta.ppf(LEVEL, k + 1, draws - k)) if k < draws else 1.0
+    mins = np.sort(np.linalg.eigvalsh(H[:, depths.index(L)])[:, 0]) / target
+    kq = int(stats.binom.ppf(LEVEL, draws, delta)) + 1  # X_(kq) >= q_delta with probability >= 95%
     ok = [Lp for Lp in depths if all(freq[q] >= 1 - delta for q in depths if q >= Lp)]
-    req = required_depth(lam, n, inst["m"], delta)
-    hyps = _hypotheses(inst, lam, L)
+    return {"depths": depths, "freq": freq, "worst": worst, "q_upper": float(mins[min(kq, draws) - 1]), "upper": upper, "ok": ok}
+
+
+def _evaluate_event(inst: dict, width_kernel: bool = False) -> Measurement:
+    """``e19/lemma4.4`` (``lam = lambda_n``) or, with ``width_kernel``, ``e19/lemma4.4/width-kernel``
+    (``lam = lambda_min(K_m)``, event ``lambda_min(H) >= 3 (1 - 1/L) lam / 4``)."""
+    X, act, delta, m = inst["X"], inst["activation"], inst["delta"], inst["m"]
+    n = X.shape[0]
+    name = "lambda_min(K_m)" if width_kernel else "lambda_n"
+    lam, lam_relerr = kernel_eigenvalue(X, act, m if width_kernel else 1)
+    L = depth(inst, lam)
+    target = (1 - 1 / L) * lam if width_kernel else lam
+    cert = certificate(X, m, L, delta, target, lam_relerr) if act == "tanh" and lam > 0 else None
+    disproved = cert is not None and FRACTION / cert["q"] > 1 + cert["tol"]
+    draws = _draws(inst, L, disproved)
+    mc = _sampled(inst, L, draws, lam, target)
+    q_upper = mc["q_upper"]
+    req = required_depth(lam, n, m, delta)
+    hyps = _hypotheses(inst, lam, L, name)
+    if disproved:
+        ratio, rhs, regime, tol = FRACTION / cert["q"], cert["q"], regime_of(CERTIFIED, hyps), cert["tol"]
+    else:
+        ratio, rhs, regime, tol = (FRACTION / q_upper if q_upper > 0 else math.inf), q_upper, regime_of(ESTIMATED, hyps), 0.0
+    constants = {"quantile_upper_95": q_upper, "frequency": mc["freq"].get(L, math.nan), "upper_95": mc["upper"], "1-delta": 1 - delta,
+                 name: lam, "L": L, "L_req": req, "L/L_req": L / req,
+                 "delta_quantile_lambda_min_H_over_lambda_n": mc["worst"].get(L, math.nan),
+                 "L_suffices/L_req": (min(mc["ok"]) / req) if mc["ok"] else math.nan}
+    if cert is not None:
+        constants.update({"certified_quantile_upper": cert["q"], "log10_P_event_upper": cert["log10_P_event_upper"],
+                          "every_draw_lambda_min_H_over_lambda_upper": cert["every_draw_bound"]})
     return Measurement(
-        check="e19/lemma4.4", lhs=FRACTION, rhs=q_upper, ratio=FRACTION / q_upper if q_upper > 0 else math.inf,
-        regime=regime_of(ESTIMATED, hyps), hypotheses=hyps,
-        constants={"quantile_upper_95": q_upper, "frequency": freq[L], "upper_95": upper, "1-delta": 1 - delta, "lambda_n": lam, "L": L, "L_req": req,
-                   "L/L_req": L / req, "delta_quantile_lambda_min_H_over_lambda_n": worst[L],
-                   "L_suffices/L_req": (min(ok) / req) if ok else math.nan},
-        details={"frequency_by_depth": {str(q): freq[q] for q in depths}, "delta_quantile_by_depth": {str(q): worst[q] for q in depths},
-                 "draws": N, "n": n, "m": inst["m"]},
+        check="e19/lemma4.4/width-kernel" if width_kernel else "e19/lemma4.4", lhs=FRACTION, rhs=rhs, ratio=ratio, regime=regime,
+        hypotheses=hyps, constants=constants, tolerance=tol,
+        details={"frequency_by_depth": {str(q): v for q, v in mc["freq"].items()},
+                 "delta_quantile_by_depth": {str(q): v for q, v in mc["worst"].items()},
+                 "draws": draws, "draws_asked": inst["draws"], "n": n, "m": m,
+                 "decided_by": "certificate (tanh: Hoeffding on v^T H v, every draw)" if disproved else "Monte Carlo"},
     )
 
 
@@ -179,11 +282,15 @@ def _evaluate_mean(inst: dict) -> Measurement:
 
 
 def _data(rng, n: int, d: int, spread: float = 0.0) -> list:
-    """n random points on the sphere; with ``spread`` > 0 and n <= d, rows of a random orthogonal
-    matrix plus noise of that size (well separated: lambda_n large, L_req small)."""
+    """n random points on the sphere; with ``spread`` > 0, well separated points plus noise of that size:
+    for n <= d rows of a random orthogonal matrix, for n = d + 1 the vertices of a randomly rotated
+    regular simplex (lambda_n as large as n > d allows)."""
     X = rng.standard_normal((n, d))
     if spread > 0 and n <= d:
         X = np.linalg.qr(rng.standard_normal((d, d)))[0][:n] + spread * X
+    elif spread > 0 and n == d + 1:
+        U, s, _ = np.linalg.svd(np.eye(n) - 1 / n)
+        X = (U[:, :d] * s[:d]) @ np.linalg.qr(rng.standard_normal((d, d)))[0] + spread * X
     return (X / np.linalg.norm(X, axis=1, keepdims=True)).tolist()
 
 
@@ -193,14 +300,28 @@ def event_instance(act: str, n: int, d: int, m: int, delta: float, seed: int, dr
     return {"activation": act, "X": X, "m": m, "delta": delta, "draws": draws, "seed": seed}
 
 
-def _event_strategy():
-    """ReLU and tanh, n <= d (tanh with n > d, and badly spread data, need depths ~1e6-1e8), well
-    separated data of 2 or 3 points, delta from 0.05 to 0.3, 50 draws."""
-    def build(act, n, extra, m, delta, seed, spread):
-        return event_instance(act, n, n + extra, m, delta, seed, draws=50, spread=spread)
+#: neurons a strategy's instance samples at most (draws are reduced to fit, down to 10)
+STRATEGY_WORK = 3 * 10**6
 
-    return st.builds(build, st.sampled_from(sr.ACTIVATIONS), st.integers(2, 3), st.integers(0, 3), st.sampled_from([4, 16, 64]),
-                     st.sampled_from([0.05, 0.1, 0.3]), st.integers(0, 10_000), st.sampled_from([0.1, 0.2]))
+
+def _event_strategy(width_kernel: bool = False):
+    """The ranges of :data:`QUANTIFIERS`: ReLU and tanh; n = 2..4 points with n <= d (rows of an
+    orthogonal matrix plus noise) or n = d + 1 (a regular simplex plus noise); m = 4^k, k = 0..5; delta
+    0.05 to 0.9; depth ``L = ceil(f L_req)``, f in {1, 2, 4, 1/4} (1/4: vacuous); draws fitted to
+    ``STRATEGY_WORK`` (10 to 50). tanh with n > d: m >= 2 (the certificate decides; ``width_kernel``:
+    n <= d only)."""
+    def build(act, n, above, extra, k, delta, seed, spread, f):
+        above = above and not (width_kernel and act == "tanh")
+        n, d = (max(n, 3), max(n, 3) - 1) if above else (n, n + extra)
+        m = max(4**k, 2) if above and act == "tanh" else 4**k
+        inst = event_instance(act, n, d, m, delta, seed, spread=spread)
+        lam = kk.lambda_n(np.asarray(inst["X"]), act, m=m if width_kernel else 1)
+        L = max(2, math.ceil(f * required_depth(lam, n, m, delta)))
+        return dict(inst, L=L, draws=int(min(50, max(10, STRATEGY_WORK // ((L - 1) * m)))))
+
+    return st.builds(build, st.sampled_from(sr.ACTIVATIONS), st.integers(2, 4), st.booleans(), st.integers(0, 2), st.integers(0, 5),
+                     st.sampled_from([0.05, 0.1, 0.3, 0.9]), st.integers(0, 10_000), st.sampled_from([0.1, 0.2]),
+                     st.sampled_from([1, 2, 4, 0.25]))
 
 
 def _mean_strategy():
@@ -244,8 +365,14 @@ lambda_min(H)/lambda_n is >= 3/4 (4.9); q+ is the order statistic that is a one-
 bound for q (the k-th smallest draw, k the least with P(Binomial(N, delta) < k) >= 0.95). Ratio > 1: the
 draws exclude the lemma at 95% (inconsistent).
 
-Regime estimated (Monte Carlo over the initialisation); no float tolerance. Hypotheses, certified or
-false: lambda_n > 0 (Assumption 2.1) and L >= L_req. Also reported: the event's frequency with a 95%
+Regime estimated (Monte Carlo over the initialisation); no float tolerance. Certificate (tanh): with v
+the bottom eigenvector of k0_m(X, X), every neuron has (v.phi)^2 <= S = (|X^T v|/sqrt m + |v|_1/(3 m^1.5))^2
+(|tanh u - u| <= |u|^3/3), and Hoeffding on the (L-1) m iid terms of v^T H v >= lambda_min(H) gives a proven
+upper bound q_cert on the delta-quantile (q_cert = (L-1)m/(nL lambda_n) min(S, mu + S sqrt(ln(1/(1-delta))/(2N))),
+mu = v^T k0_m v / m); when 3/4 > q_cert (1 + tol) the event has probability < 1 - delta, proved
+whatever the draws: regime certified, ratio (3/4)/q_cert, tol the quadratures' relative error, and at most
+CERT_SAMPLE_WORK neurons are sampled (reported as draws; they do not enter the verdict). Hypotheses,
+certified or false: lambda_n > 0 (Assumption 2.1) and L >= L_req. Also reported: the event's frequency with a 95%
 Clopper-Pearson upper bound, and L_suffices / L_req, the smallest depth L 2^-j (nested blocks of the same
 draws) from which on the frequency is >= 1 - delta.""",
         equation="Lemma 4.4, (4.8), (4.9)",
@@ -255,6 +382,38 @@ draws) from which on the frequency is >= 1 - delta.""",
         evaluate_validated=_evaluate_event,
         strategy=_event_strategy,
         sweep={"quick": 6, "full": 60},
+        notes="quantifiers: " + str(QUANTIFIERS["e19/lemma4.4"]),
+        erratum=("false for tanh: E H(Theta0) = (1 - 1/L) K_m, and for n > d (or nearly dependent data) lambda_min(K_m) "
+                 "<< lambda_n: every draw has lambda_min(H) <= (1 - 1/L) |v|_1^2/(9 n m^2) (X^T v = 0), and Hoeffding "
+                 "bounds P(event) far below 1 - delta. Smallest counterexample: equilateral triangle in d = 2, m = 2, "
+                 "delta = 0.1, L = ceil(L_req) = 8314747: delta-quantile of lambda_min(H)/lambda_n <= 0.373 < 3/4, "
+                 "P(event) <= 10^-5600 (certified; pinned case lemma4.4-tanh-erratum-smallest, "
+                 "reports/certificates/e19_lemma4.4_tanh.py); the ratio falls like m^-2. Holds instead: "
+                 "e19/lemma4.4/width-kernel (lambda_n -> lambda_min(K_m), the same statement for ReLU). Under the "
+                 "suite's reading (L - 1 blocks under 1/(nL)) E H = (1 - 1/L) K also fails it for ReLU at L <= 3."),
+    )
+)
+
+register(
+    Check(
+        id="e19/lemma4.4/width-kernel",
+        title="P(lambda_min(H(Theta0)) >= 3 lambda_min(E H(Theta0))/4) >= 1 - delta when L >= 8 ln(n^2/delta)/(m lambda_min(K_m)^2)",
+        statement="P(lambda_min(H(Theta0)) >= 3 (1 - 1/L) lambda_min(K_m)/4) >= 1 - delta over (2.5), if "
+        "L >= 8 ln(n^2/delta)/(m lambda_min(K_m)^2), K_m = k0_m(X, X)/n the width-m kernel with E H(Theta0) = (1 - 1/L) K_m "
+        "(Lemma 4.4 corrected: K_m = K for ReLU)",
+        derivation="""As e19/lemma4.4 with lambda_n replaced by lambda_min(K_m) (models.skip_resnet_kernel, quadrature for
+tanh) in L_req, and the event's threshold 3/4 lambda_min(E H(Theta0)) = 3/4 (1 - 1/L) lambda_min(K_m): lhs =
+3/4, rhs = q+, ratio = (3/4)/q+, q+ the 95% upper confidence bound on the delta-quantile of
+lambda_min(H) / ((1 - 1/L) lambda_min(K_m)). Regime estimated (Monte Carlo); the tanh certificate of
+e19/lemma4.4 is computed with this threshold too and would decide a violation.""",
+        equation="Lemma 4.4, (4.8), (4.9), Sec. 2.2",
+        regime=ESTIMATED,
+        hypotheses={"L >= 8 ln(n^2/delta)/(m lambda_min(K_m)^2)": "depth condition", "lambda_min(K_m) > 0": "the width-m Assumption 2.1"},
+        spec=_SPEC,
+        evaluate_validated=lambda inst: _evaluate_event(inst, width_kernel=True),
+        strategy=lambda: _event_strategy(width_kernel=True),
+        sweep={"quick": 6, "full": 60},
+        notes="quantifiers: " + str(QUANTIFIERS["e19/lemma4.4/width-kernel"]),
     )
 )
 
