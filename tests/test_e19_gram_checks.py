@@ -99,7 +99,7 @@ def test_every_quick_sweep_instance_evaluates():
 def test_bad_instances():
     inst = gram.event_instance("relu", 3, 3, 16, 0.1, 1)
     for change, needle in [({"delta": 1.5}, "delta"), ({"X": [[2.0, 0, 0]]}, "unit sphere"), ({"activation": "gelu"}, "relu or tanh"),
-                           ({"L": 10**7, "draws": 1000}, "neurons to sample")]:
+                           ({"L": 10**7, "draws": 1000}, "neurons to sample|field .L.: this instance needs")]:
         with pytest.raises(theorems.InstanceError, match=needle):
             theorems.evaluate("e19/lemma4.4", dict(inst, **change))
 
