@@ -31,7 +31,7 @@ erratum once certified (``reports/certificates/``).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
 from theorems._core import HYPOTHESES_FALSE
@@ -58,10 +58,21 @@ class Quantifier:
     high: float | None = None
     integer: bool = False
     brackets: str = "[]"
+    #: the value(s) an instance takes: ``of(instance, measurement)`` with the raw JSON instance and
+    #: the measurement as stored (a dict with ``constants``/``details``; ``None`` when not
+    #: evaluated); returns a number, a string (a category), a list of them, or ``None`` (not
+    #: applicable to this instance, or not readable without the measurement)
+    of: Callable[[Mapping, Mapping | None], Any] | None = None
+    #: the reader may need the measurement (``describe`` says "needs a sweep" where it read nothing)
+    needs_sweep: bool = False
+    #: a finite set of admissible categories (e.g. the models or activations the statement covers)
+    values: tuple = ()
+    #: the finite range a sweep must reach to cover the declared one (default: see :func:`target`)
+    reach: tuple[float, float] | None = None
 
     def range_text(self) -> str:
         if self.low is None and self.high is None:
-            return "-"
+            return "{" + ", ".join(self.values) + "}" if self.values else "-"
         def num(x):
             return "inf" if x == math.inf else "-inf" if x == -math.inf else f"{x:g}"
         lo, hi = self.low if self.low is not None else -math.inf, self.high if self.high is not None else math.inf
@@ -190,14 +201,157 @@ def _plain(inst: Any) -> Any:
     return _jsonable(inst)
 
 
-def describe_lines(check) -> list[str]:
-    """The quantifier table and the audited parameters of a check, for ``describe ID``."""
+# --- coverage: the range a sweep reached against the declared one ---------------------------
+
+#: an end that cannot be reached itself (infinite, or an end at 0) is covered by reaching this
+#: many decades beyond the other end (see :func:`target`)
+DECADES = 3
+#: slack on a reached end: a factor 10^0.05 (12%) on a log scale, 1% of the span on a linear one
+LOG_SLACK, LIN_SLACK = 10 ** 0.05, 0.01
+
+
+def key(name: str, default: Any = None) -> Callable:
+    """Reader of a scalar instance field (``default`` where the instance leaves it out)."""
+    return lambda inst, m: default if inst.get(name) is None else inst[name]
+
+
+def measured(name: str, field: str | None = None) -> Callable:
+    """Reader of the instance field ``field`` where given, else of a measured constant or detail
+    ``name`` (declare ``needs_sweep=True``; ``None`` before a sweep)."""
+    def read(inst, m):
+        if field is not None and inst.get(field) is not None:
+            return inst[field]
+        if m is None:
+            return None
+        v = m.get("constants", {}).get(name, m.get("details", {}).get(name))
+        return v if isinstance(v, (int, float, str)) else None
+    return read
+
+
+def target(q: Quantifier) -> tuple[float, float] | None:
+    """The finite range a sweep must reach to cover ``q``'s declared range: ``q.reach`` where
+    given; else each finite non-zero end itself, an end at 0 replaced by ``10^-DECADES`` times the
+    other end (1 where that is infinite), an infinite end by ``10^DECADES`` times the other end
+    (1 where that is <= 0). ``None`` for a non-numeric quantifier."""
+    if q.reach is not None:
+        return tuple(q.reach)
+    if q.low is None and q.high is None:
+        return None
+    lo0 = q.low if q.low is not None else -math.inf
+    hi0 = q.high if q.high is not None else math.inf
+    lo = lo0 if lo0 != 0 else (hi0 if math.isfinite(hi0) and hi0 > 0 else 1.0) * 10.0 ** -DECADES
+    hi = hi0 if math.isfinite(hi0) else (lo0 if lo0 > 0 else 1.0) * 10.0 ** DECADES
+    return (lo if math.isfinite(lo) else -hi), hi
+
+
+def _values(q: Quantifier, inst, m) -> list:
+    v = q.of(inst, m)
+    vals = list(v) if isinstance(v, (list, tuple)) else [v]
+    return [x for x in vals if x is not None and not (isinstance(x, float) and math.isnan(x))]
+
+
+def coverage(check, pairs: Iterable[tuple[Mapping, Mapping | None]]) -> list[dict]:
+    """Per declared quantifier of ``check``: the range the instances reached against the declared
+    range. ``pairs``: ``(instance, measurement)`` with ``measurement`` ``None`` where not
+    evaluated (quantifiers with ``needs_sweep`` then say so). Each row: ``name``, ``declared``,
+    ``reached`` (text), ``scale`` (``log``, ``linear`` or ``categories``), ``covered`` (the
+    fraction of the target range reached, on that scale; ``None`` for categories) and ``gaps``:
+    what the instances left out, in plain words (empty when the range is covered)."""
+    pairs = list(pairs)
+    swept = any(m is not None for _, m in pairs)
+    rows = []
+    for q in check.quantifiers:
+        vals = [x for inst, m in pairs for x in _values(q, inst, m)]
+        rows.append(_cover(q, vals, pending=q.needs_sweep and not swept and not vals))
+    return rows
+
+
+def _cover(q: Quantifier, vals: list, pending: bool) -> dict:
+    row = {"name": q.name, "declared": q.range_text(), "reached": "", "scale": "categories", "covered": None, "gaps": []}
+    if pending:
+        row["reached"] = "needs a sweep"
+        return row
+    cats = sorted({str(v) for v in vals if isinstance(v, str)})
+    nums = [float(v) for v in vals if not isinstance(v, str)]
+    t = target(q)
+    if t is None or cats:
+        row["reached"] = ", ".join(cats) or "-"
+        missing = [v for v in q.values if v not in cats]
+        if missing:
+            row["gaps"].append("not reached: " + ", ".join(missing))
+        return row
+    log = t[0] > 0 and t[1] / t[0] >= 100
+    row["scale"] = "log" if log else "linear"
+    if not nums:
+        row["reached"] = "-"
+        row["gaps"].append(f"{q.name} never set (no instance has it)")
+        row["covered"] = 0.0
+        return row
+    lo, hi = min(nums), max(nums)
+    row["reached"] = f"{lo:.3g}" if lo == hi else f"{lo:.3g} .. {hi:.3g}"
+    if log:
+        f = lambda x: math.log10(max(x, t[0]))
+        short_lo, short_hi = lo > t[0] * LOG_SLACK, hi < t[1] / LOG_SLACK
+    else:
+        f = lambda x: x
+        slack = LIN_SLACK * (t[1] - t[0])
+        short_lo, short_hi = lo > t[0] + slack, hi < t[1] - slack
+    span = f(t[1]) - f(t[0])
+    row["covered"] = max(0.0, min(1.0, (min(f(hi), f(t[1])) - max(f(lo), f(t[0]))) / span)) if span > 0 else 1.0
+    if short_lo and short_hi and lo == hi:
+        row["gaps"].append(f"{q.name} only {lo:.3g}")
+    else:
+        if short_lo:
+            row["gaps"].append(f"{q.name} only down to {lo:.3g} (want {t[0]:.3g})")
+        if short_hi:
+            row["gaps"].append(f"{q.name} only up to {hi:.3g} (want {t[1]:.3g})")
+    return row
+
+
+def gaps(rows: list[dict]) -> list[str]:
+    """The plain-words gaps of a coverage table (empty: every declared range covered)."""
+    return [g for r in rows for g in r["gaps"]]
+
+
+def coverage_text(rows: list[dict], indent: str = "  ") -> list[str]:
+    """A coverage table as aligned text lines (``describe``)."""
+    head = ("quantity", "declared", "reached", "scale", "covered", "not covered")
+    body = [(r["name"], r["declared"], r["reached"], r["scale"], "" if r["covered"] is None else f"{r['covered']:.0%}",
+             "; ".join(r["gaps"]) or "-") for r in rows]
+    w = [max(len(x[i]) for x in [head, *body]) for i in range(5)]
+    return [indent + "  ".join(x[i].ljust(w[i]) for i in range(5)) + "  " + x[5] for x in [head, *body]]
+
+
+def coverage_markdown(rows: list[dict]) -> list[str]:
+    """A coverage table in Markdown (the report)."""
+    esc = lambda s: s.replace("|", "\\|")
+    L = ["| quantity | declared | reached | scale | covered | not covered |", "|---|---|---|---|---|---|"]
+    for r in rows:
+        cov = "" if r["covered"] is None else f"{r['covered']:.0%}"
+        L.append(f"| {esc(r['name'])} | {esc(r['declared'])} | {esc(r['reached'])} | {r['scale']} | {cov} | "
+                 f"{esc('; '.join(r['gaps'])) or '-'} |")
+    return L
+
+
+def quick_coverage(check) -> list[dict]:
+    """The coverage of the check's quick-profile instances (not evaluated)."""
+    from theorems._sweep import instances
+
+    return coverage(check, [(inst, None) for inst in instances(check, "quick")])
+
+
+def describe_lines(check, with_coverage: bool = True) -> list[str]:
+    """The quantifier table, the quick profile's coverage of it and the audited parameters of a
+    check, for ``describe ID``."""
     L = []
     if check.quantifiers:
         L.append("quantifiers (the statement's full admissible ranges):")
         w = max(len(q.name) for q in check.quantifiers)
         for q in check.quantifiers:
             L.append(f"  {q.name.ljust(w)}  {q.range_text():<22}  {q.what}")
+        if with_coverage:
+            L.append("coverage by the quick profile's instances (python -m theorems sweep --profile quick):")
+            L += coverage_text(quick_coverage(check))
     if check.uniform_in:
         L.append("hidden constants audited (python -m theorems audit " + check.id + "):")
         for u in check.uniform_in:

@@ -50,6 +50,7 @@ from theorems import _limits
 from theorems._instances import Field, Spec
 from theorems._registry import register
 from theorems.e19 import _params, gram
+from theorems.e19 import _quantifiers as Q
 
 #: the flow's time horizon: L lambda_n t / 2 = FLOW_HORIZON
 FLOW_HORIZON = 3.0
@@ -338,6 +339,7 @@ for _id, _fn, _title, _eq in _CHECKS:
     register(
         Check(
             id=f"e19/{_id}",
+            quantifiers=Q.TRAINING + ((Q.KAPPA, Q.STEPS) if _id == "theorem7.1" else ()),
             title=_title,
             statement=TEXTS[_id][0],
             derivation=TEXTS[_id][1],

@@ -22,6 +22,7 @@ from theorems import _limits
 from theorems._core import HYP_CERTIFIED, MEASURED, Check, InstanceError, Measurement, regime_of
 from theorems._instances import Field, Spec
 from theorems._registry import register
+from theorems.e19 import _quantifiers as Q
 
 CONVERGED = 1e-2
 
@@ -97,6 +98,7 @@ _SPEC = Spec(FIELDS, title="Figure 1 (ResNet against the compositional random-fe
 register(
     Check(
         id="e19/figure1",
+        quantifiers=Q.FIGURE,
         title="ResNet vs compositional random features: the deep ResNet reaches ~zero training risk, the paths' gap shrinks with depth",
         statement="R_nn(T) / R_nn(0) <= 1e-2 at the deepest L, and max_t |R_nn(t) - R_rf(t)| / R(0) decreases as L grows "
         "(Figure 1, Sec. 1, Appendix A: GD on the ResNet (A.1) reaches a global minimum, and its path stays close to the "

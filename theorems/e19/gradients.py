@@ -34,6 +34,7 @@ from theorems._core import CERTIFIED, Check, Measurement, regime_of
 from theorems._registry import register
 from theorems._tolerance import EPS
 from theorems.e19 import _params, _search
+from theorems.e19 import _quantifiers as Q
 
 #: depth condition of Lemma 4.3: L >= 100 c^2
 DEPTH_K = 100
@@ -128,6 +129,7 @@ for _part, (_key, _bound, _what) in PARTS.items():
     register(
         Check(
             id=f"e19/lemma4.3/{_part}",
+            quantifiers=Q.SUP,
             title=_what + " on I_c(Theta0), any data on the sphere",
             statement=f"{_what} for all Theta in I_c(Theta0) and all data on the sphere, if L >= {DEPTH_K} c^2 "
             "(Lemma 4.3, gradient upper bound" + ("; corrected statement)" if _part == "a-proof" else ")"),

@@ -57,6 +57,7 @@ from theorems import _limits
 from theorems._instances import Field, Spec
 from theorems._registry import register
 from theorems.e19 import _params
+from theorems.e19 import _quantifiers as Q
 
 #: neurons ((L - 1) m) times draws the check samples at most
 MAX_WORK = 2 * 10**8
@@ -353,6 +354,7 @@ _SPEC = Spec(FIELDS, check=_validate, title="Lemma 4.4: data, width, delta, dept
 register(
     Check(
         id="e19/lemma4.4",
+        quantifiers=Q.GRAM,
         title="P(lambda_min(H(Theta0)) >= 3 lambda_n/4) >= 1 - delta when L >= 8 ln(n^2/delta)/(m lambda_n^2)",
         statement="P(lambda_min(H(Theta0)) >= 3 lambda_n/4) >= 1 - delta over the initialisation (2.5), if "
         "L >= 8 ln(n^2/delta)/(m lambda_n^2) (Lemma 4.4, the Gram matrix at initialisation)",
@@ -397,6 +399,7 @@ draws) from which on the frequency is >= 1 - delta.""",
 register(
     Check(
         id="e19/lemma4.4/width-kernel",
+        quantifiers=Q.GRAM,
         title="P(lambda_min(H(Theta0)) >= 3 lambda_min(E H(Theta0))/4) >= 1 - delta when L >= 8 ln(n^2/delta)/(m lambda_min(K_m)^2)",
         statement="P(lambda_min(H(Theta0)) >= 3 (1 - 1/L) lambda_min(K_m)/4) >= 1 - delta over (2.5), if "
         "L >= 8 ln(n^2/delta)/(m lambda_min(K_m)^2), K_m = k0_m(X, X)/n the width-m kernel with E H(Theta0) = (1 - 1/L) K_m "
@@ -420,6 +423,7 @@ e19/lemma4.4 is computed with this threshold too and would decide a violation.""
 register(
     Check(
         id="e19/lemma4.4/mean",
+        quantifiers=Q.GRAM[:-1],
         title="E H(Theta0) = (1 - 1/L) K for any 1-Lipschitz sigma with sigma(0) = 0 (the text's reading of H)",
         statement="E H(Theta0) = (1 - 1/L) K, K_ij = k0(x_i, x_j)/n, for any 1-Lipschitz sigma with sigma(0) = 0 "
         "(Lemma 4.4's premise that H(Theta0) is an empirical approximation of K)",

@@ -44,6 +44,7 @@ from theorems._instances import Spec
 from theorems._registry import register
 from theorems._tolerance import EPS
 from theorems.e19 import _params, _search
+from theorems.e19 import _quantifiers as Q
 
 #: the depth condition's 200 c^2 / lambda_n
 DEPTH_FACTOR = 200
@@ -209,6 +210,7 @@ for _part, _what, _eq in [("lemma4.5", "lambda_min(H(Theta)) >= lambda_n/2", "Le
     register(
         Check(
             id=f"e19/{_part}",
+            quantifiers=Q.SUP_DATA,
             title=_what + " on I_c(Theta0), given Lemma 4.4's event and L >= 200c^2/lambda_n",
             statement=f"{_what} for all Theta in I_c(Theta0), given Lemma 4.4's event lambda_min(H(Theta0)) >= 3 lambda_n/4 "
             f"and L >= 200 c^2/lambda_n ({_part.replace('lemma', 'Lemma ')}, its deterministic core)",

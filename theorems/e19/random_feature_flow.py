@@ -41,6 +41,7 @@ from theorems._instances import Field, Spec
 from theorems._registry import register
 from theorems._tolerance import EPS
 from theorems.e19 import _params
+from theorems.e19 import _quantifiers as Q
 
 FIELDS = (
     Field("activation", "str", "relu | tanh"),
@@ -224,6 +225,7 @@ for _part, _what in _WHAT.items():
     register(
         Check(
             id=f"e19/lemma6.2/{_part}",
+            quantifiers=Q.FLOW,
             title=_what + " along the random-feature gradient flow, any a*",
             statement=_what + " for every a* and t > 0, a_t the gradient flow (6.1) of E_n from a0 (Lemma 6.2, "
             "random-feature gradient flow" + ("; corrected statement)" if _part == "distance-proof" else ")"),

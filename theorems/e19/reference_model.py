@@ -33,6 +33,7 @@ from theorems._core import CERTIFIED, Check, Measurement, regime_of
 from theorems._registry import register
 from theorems._tolerance import EPS
 from theorems.e19 import _params, _search
+from theorems.e19 import _quantifiers as Q
 
 DEPTH_K = 6
 
@@ -135,6 +136,7 @@ for _part, (_key, _bound, _what) in PARTS.items():
     register(
         Check(
             id=f"e19/lemma6.4/{_part}",
+            quantifiers=Q.SUP,
             title=_what + " on I_c(Theta0), x on the sphere",
             statement=f"{_what} for all Theta in I_c(Theta0) and x in S^(d-1), if L >= {DEPTH_K} c^2 (Lemma 6.4, "
             "the deep net against the random-feature model" + ("; corrected statement)" if _part.endswith("proof") else ")"),

@@ -34,6 +34,7 @@ from theorems._core import CERTIFIED, Check, Measurement, regime_of
 from theorems._registry import register
 from theorems._tolerance import EPS
 from theorems.e19 import _params, _search
+from theorems.e19 import _quantifiers as Q
 
 #: part -> (quantity, bound(c, L), depth condition k in L >= k c^2, what)
 PARTS = {
@@ -145,6 +146,7 @@ for _part, (_key, _bound, _k, _what) in list(PARTS.items()) + [("proposition4.2/
     register(
         Check(
             id=f"e19/{_part}",
+            quantifiers=Q.SUP,
             title=_what + " on I_c(Theta0), x on the sphere",
             statement=f"{_what} for all Theta in I_c(Theta0) and x in S^(d-1), if L >= {_k} c^2 ("
             + ("Proposition 4.1, forward stability" if _part.startswith("proposition4.1") else "Proposition 4.2, backward stability")

@@ -33,6 +33,7 @@ from theorems._core import CERTIFIED, HYP_CERTIFIED, HYP_FALSE, HYPOTHESES_FALSE
 from theorems._instances import Spec
 from theorems._registry import register
 from theorems.oymak19 import _problems, _setup, _trajectory
+from theorems.oymak19 import _quantifiers as Q
 
 RESOLUTION = 1e-6
 EPS = _setup.EPS
@@ -310,10 +311,12 @@ Assumption 1 is false (the run is still reported, with estimated constants). An 
 the result estimated."""
 
 
-def _register(id_, title, statement, equation, regime, evaluate, spec=SPEC, strategy=instances, hyps=None, derivation=""):
+def _register(id_, title, statement, equation, regime, evaluate, spec=SPEC, strategy=instances, hyps=None, derivation="",
+              quantifiers=Q.GD):
     register(
         Check(
             id=id_, title=title, statement=statement, equation=equation, regime=regime, derivation=derivation,
+            quantifiers=quantifiers,
             hypotheses=hyps or {_setup.A1: "J is L-Lipschitz on D", _setup.A2: "Jacobian well conditioned on D", _setup.STEP: "eta <= min(1, alpha^2/(L r0))/(2 beta^2)"},
             spec=spec, evaluate_validated=evaluate, strategy=strategy,
         )
@@ -364,7 +367,7 @@ _register("oymak19/corollary2.3", "||theta_t - theta0|| <= sum ||theta_{s+1} - t
           "that lowers the bound's worst end. Reported: C_cor_effective = alpha path / (beta ||theta* - theta0||), "
           "against the 4 (and the 1 of (2.12)).\n\n" + GD_DERIVATION,
           spec=Spec(_problems.FIELDS, check=lambda i: _problems.validate(i, ("linear", "glm")), title="linear or GLM problem", cost=_problems.cost),
-          strategy=lambda: instances(models=("linear", "glm")))
+          strategy=lambda: instances(models=("linear", "glm")), quantifiers=Q.GD_LIN)
 
 STEP_RULE = _problems.Field("step_rule", "str", "theorem2.1 (default) | plain (eta = 1/(2 beta^2))", required=False, default="theorem2.1")
 

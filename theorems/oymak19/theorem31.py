@@ -34,6 +34,7 @@ from theorems._instances import Field, Spec
 from theorems._registry import register
 from theorems.oymak19 import _problems, _rounding
 from theorems.oymak19.theorem21 import instances
+from theorems.oymak19 import _quantifiers as Q
 
 DELTA = 0.05
 #: the rate's constant: rho = 1 - RATE_FACTOR eta alpha^2 / n (the statement's 1/2)
@@ -115,6 +116,7 @@ def _check(inst):
 register(
     Check(
         id="oymak19/theorem3.1", sweep={"quick": 8, "full": 80},
+        quantifiers=Q.SGD,
         title="SGD: E[||r_t||^2 1_E] <= (1 - eta alpha^2/(2n))^t r0^2 on an event of probability >= 1 - 4/nu; Monte Carlo, 95% DKW bounds",
         statement="E[||f(theta_t) - y||^2 1_E] <= (1 - eta alpha^2/(2n))^t ||f(theta0) - y||^2 for all t, on an event E with "
         "P(E) >= 1 - 4/nu on which SGD stays in D = B(theta0, nu r0/alpha), under Assumptions 1-2, row norms ||J_i|| <= B "

@@ -42,6 +42,7 @@ from theorems._instances import Spec
 from theorems._registry import register
 from theorems.oymak19 import _problems, _setup
 from theorems.oymak19.theorem21 import _measurement, cached_setup, instances, rate_measure
+from theorems.oymak19 import _quantifiers as Q
 
 UNIT_V = "||v|| = 1"
 
@@ -190,6 +191,7 @@ HYPS = {UNIT_V: "unit output weights", _setup.A2: "via gamma, Gamma, sigma_n(X)"
 register(
     Check(
         id="oymak19/theorem4.3",
+        quantifiers=Q.SHALLOW,
         title="shallow net, as printed: ||r_t||^2 <= (1 - eta gamma^2 sigma_min(X)^2)^t ||r_0||^2 (no 1/2), printed step",
         statement="||f(W_t) - y||^2 <= (1 - eta gamma^2 sigma_min(X)^2)^t ||f(W0) - y||^2 for all t, GD on W of f(x; W) = "
         "v^T phi(W x) with ||v|| = 1, n <= d, 0 < gamma <= phi' <= Gamma, |phi''| <= M and eta <= min(1, gamma^2 "
@@ -220,6 +222,7 @@ bracket kept.""",
 register(
     Check(
         id="oymak19/theorem4.3-proof",
+        quantifiers=Q.SHALLOW,
         title="shallow net, what the proof supports: ||r_t||^2 <= (1 - eta gamma^2 sigma_min(X)^2 / 2)^t ||r_0||^2 at Theorem 2.1's step",
         statement="||f(W_t) - y||^2 <= (1 - eta gamma^2 sigma_min(X)^2 / 2)^t ||f(W0) - y||^2 for all t, GD on W of "
         "f(x; W) = v^T phi(W x) with ||v|| = 1, n <= d, 0 < gamma <= phi' <= Gamma, |phi''| <= M and Theorem 2.1's step "

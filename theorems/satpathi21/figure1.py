@@ -36,6 +36,7 @@ from theorems import _limits
 from theorems._core import HYP_NOT_CHECKABLE, MEASURED, Check, Measurement, regime_of
 from theorems._instances import Field, Spec
 from theorems._registry import register
+from theorems.satpathi21 import _quantifiers as Q
 
 WIDTHS = (1000, 2000, 5000, 10000)
 SEEDS = 5
@@ -202,6 +203,7 @@ def _figure1(inst: dict) -> Measurement:
 register(
     Check(
         id="satpathi21/figure1", sweep={"quick": 1, "full": 2},
+        quantifiers=(Q.FIG_WIDTH,),
         title="Sec. 6: final ||P0perp(w-w*_L)||^2 and ||w-w*_L||^2 decrease with the width (Figure 1 (a), (b))",
         statement="final ||P0perp(w - w*_L)||^2 (a) and ||w - w*_L||^2 (b) decrease as the width m grows; (c) ||w - w(0)||^2 shows no "
         "clear trend in m (Sec. 6, Figure 1: 100 points, y = (x^T beta)^2 standardised, widths 1000 to 10000, GD with "

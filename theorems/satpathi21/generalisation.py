@@ -37,6 +37,7 @@ from theorems import _fit, _limits
 from theorems._core import HYP_NOT_CHECKABLE, MEASURED, Check, InstanceError, Measurement
 from theorems._instances import Field, Spec
 from theorems._registry import register
+from theorems.satpathi21 import _quantifiers as Q
 
 DELTA = 0.1
 
@@ -215,6 +216,7 @@ _HYPS = {
 register(
     Check(
         id="satpathi21/lemma5", sweep={"quick": 1, "full": 5},
+        quantifiers=Q.GENERALISATION,
         title="E_x (f(x, w(k)) - f_KR(x))^2 <= O(1/sqrt n) + (1 - c eta/2)^k (Y^T H^-1 Y + O(1)): exponent in n",
         statement="E_x (f(x, w(k)) - f_KR(x))^2 <= O(1/sqrt n) + (1 - c eta/2)^k (Y^T H^{-1} Y + O(1)), f_KR(x) = h(x)^T H^{-1} Y the "
         "kernel regression of eq. (8), for kappa^2 = O(c delta/(d^2 n^1.5)), eta = O(c/(dn)^2), m large (Lemma 5)",
@@ -234,6 +236,7 @@ register(
 register(
     Check(
         id="satpathi21/theorem7", sweep={"quick": 2, "full": 10},
+        quantifiers=Q.GENERALISATION,
         title="Theorem 7 / Corollary 8: E_x (y - f(x, w(k)))^2 <= C |w_bar|^2 sqrt(d log(1/delta)/n) for y = (x^T beta)^p",
         statement="E_x (y - f(x, w(k)))^2 <= C |w_bar|^2 sqrt(d log(1/delta)/n) for y = phi(x)^T w_bar, w.p. >= 1 - delta; for "
         "y = (x^T beta)^p, |w_bar|^2 = 1/d_p (Theorem 7, Corollary 8): the test error decays like n^{-1/2}",

@@ -43,6 +43,7 @@ from theorems._instances import SEED, WIDTH, Field, Spec
 from theorems._instances import X as X_FIELD
 from theorems._registry import register
 from theorems.strategies import data_instances, designs
+from theorems.satpathi21 import _quantifiers as Q
 
 PAPER = "satpathi21"
 
@@ -171,6 +172,7 @@ def _kernel_cost(inst: dict) -> _limits.Cost:
 register(
     Check(
         id="satpathi21/lemma1/kernel",
+        quantifiers=Q.LEMMA1 + (Q.MC_WIDTH,),
         title="eq. (9) closed form of H = E[grad f0^T grad f0] agrees with Monte Carlo over w(0)",
         statement="H_ij = x~_i^T x~_j (pi - arccos(x~_i^T x~_j/(d+1))) / (2 pi) = E_w(0)[grad f0^T grad f0]_ij",
         equation="eq. (9)",
@@ -226,6 +228,7 @@ def _positive_definite(inst: dict) -> Measurement:
 register(
     Check(
         id="satpathi21/lemma1/positive-definite",
+        quantifiers=Q.LEMMA1,
         title="H is positive definite for data with no two points parallel",
         statement="lambda_min(H) > 0 for data on the sphere ||x_i|| = sqrt(d) with no two x_i parallel (Lemma 1: H is positive "
         "definite; certified as lambda_min(H) > its float error bound)",
@@ -289,6 +292,7 @@ def _upper(inst: dict) -> Measurement:
 register(
     Check(
         id="satpathi21/lemma1/upper",
+        quantifiers=Q.LEMMA1_BOUND,
         title="lambda_min(H) <= C_up (d+1) theta_min, C_up = 1/4 + 1/(2 pi), when theta_min < 1",
         statement="lambda_min(H) <= C_up (d+1) theta_min for theta_min < 1, C_up = 1/4 + 1/(2 pi) (Lemma 1's lambda_min(H) = "
         "O((d+1) theta_min) with the derived constant)",
@@ -537,17 +541,7 @@ def _audits(constant: str) -> tuple:
 
 
 def _quantifiers(lines: bool) -> tuple:
-    from theorems._audit import Quantifier
-
-    return (
-        Quantifier("n", "number of data points", 2, math.inf, integer=True),
-        Quantifier("d", "input dimension", 1, math.inf, integer=True),
-        Quantifier("X", "every data set of n points on the sphere ||x|| = sqrt(d), no two parallel"),
-        Quantifier("theta_min", "Lemma 1's condition theta_min < 1 (angle between augmented points), down to 0", 0, 1,
-                   brackets="()"),
-    ) + ((Quantifier("theta_lines", "angle between lines, in the bound: down to 0 (near-antipodal pairs)", 0,
-                           math.pi / 2, brackets="(]"),)
-         if lines else ())
+    return Q.LEMMA1_BOUND + ((Q.THETA_LINES,) if lines else ())
 
 
 LOWER_HYPOTHESES = {
