@@ -24,6 +24,7 @@ import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from theorems._audit import coverage, coverage_markdown, gaps
 from theorems._core import ACCEPTABLE, COUNTEREXAMPLE, INCONSISTENT, MEASURED, OUTSIDE, UNRESOLVED, VACUOUS
 from theorems._registry import all_checks, get
 from theorems._store import DEFAULT_PATH, Store
@@ -142,6 +143,7 @@ def summarise(rows: list[dict], errors: list[dict] = ()) -> list[dict]:
             "ratios": [_ratio(r["measurement"]) for r in decided],
             "errors": dict(sorted(Counter(e["kind"] for e in errs[cid]).items())),
             "first_error": errs[cid][0]["error"] if errs[cid] else None,
+            "coverage": coverage(chk, [(r["instance"], r["measurement"]) for r in rs]) if chk else [],
         })
     return out
 
@@ -194,7 +196,8 @@ def _write(tmp: Path, out: Path, summary, rows, errors, version) -> dict:
         figures = [(png, text) for png, text in FIGURES.get(p, []) if (out / png).is_file()]
         (tmp / f"{p}-sweep.md").write_text(_page(p, ps, version, made, figures))
     result = {"code_version": version, "rows": len(rows),
-              "checks": [{k: v for k, v in s.items() if k not in ("ratios", "details_at_worst", "worst_instance")} for s in summary],
+              "checks": [{**{k: v for k, v in s.items() if k not in ("ratios", "details_at_worst", "worst_instance", "coverage")},
+                          "coverage_gaps": gaps(s["coverage"])} for s in summary],
               "results": [{"check": r["check"], "instance_hash": r["instance_hash"], "ratio": r["measurement"]["ratio"],
                            "tolerance": r["measurement"]["tolerance"], "regime": r["measurement"]["regime"], "verdict": r["measurement"]["verdict"]}
                           for r in rows],
@@ -302,6 +305,10 @@ def _page(paper, ps, version, made: set[str], figures: list) -> str:
             L.append("- constants there: " + _constants_text(s["constants_at_worst"], limit=12))
         if _png_name(s["check"]) in made:
             L.append(f"- width law at the worst instance: ![width law]({_png_name(s['check'])})")
+        if s["coverage"]:
+            short = gaps(s["coverage"])
+            L += [("- **not covered** by the sweep (declared range only partly reached): " + "; ".join(short)) if short
+                  else "- coverage: every declared range reached", "", *coverage_markdown(s["coverage"])]
         L.append("")
     for png, text in figures:
         L += [f"### {png}", "", text, "", f"![{png}]({png})", ""]

@@ -34,13 +34,20 @@ def _labels(inst, m):
 
 
 def _radius_used(inst, m):
-    """Largest block deviation as a fraction of the radius c/L (0: Theta0, 1: the boundary of I_c)."""
-    from theorems.e19._params import deviation_over_radius, params
-
+    """Largest block deviation (Definition 1: ``||a||``, ``||r||``, ``||B - B0||_F``, ``||C||_F``
+    per block; ``Theta0`` has ``a0 = r0 = C0 = 0``) as a fraction of the radius ``c/L`` (0: at
+    ``Theta0``, 1: on the boundary of ``I_c``); numpy on the JSON arrays (no torch for ``describe``)."""
     if not inst["c"] > 0:
         return None
-    p, p0 = params(inst)
-    return max(deviation_over_radius(p, p0, inst["c"]).values())
+    B0 = np.asarray(inst["B0"], dtype=float)
+    dev = [0.0]
+    for name in ("a", "r", "C"):
+        if inst.get(name) is not None:
+            A = np.asarray(inst[name], dtype=float)
+            dev.append(float(np.linalg.norm(A.reshape(A.shape[0], -1), axis=1).max()))
+    if inst.get("B") is not None:
+        dev.append(float(np.linalg.norm((np.asarray(inst["B"], dtype=float) - B0).reshape(B0.shape[0], -1), axis=1).max()))
+    return max(dev) * inst["L"] / inst["c"]
 
 
 def _norm(name):
