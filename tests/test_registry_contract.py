@@ -63,7 +63,7 @@ def test_a_strategy_that_never_leaves_positive_cosines_is_flagged_as_not_coverin
     half = dataclasses.replace(real, id="planted/half-cosines", strategy=lambda: st.floats(0.0, 1.0).map(_pair))
     rows = {r["name"]: r for r in quick_coverage(half)}
     cos = rows["x^T y / d"]
-    assert cos["gaps"] == [f"x^T y / d only down to {cos['reached'].split()[0]} (want -1)"]
+    assert cos["gaps"] == [f"x^T y / d only down to {cos['reached'].split()[0]} (target -1)"]
     assert 0.4 < cos["covered"] < 0.6  # about half of [-1, 1] on a linear scale
     assert rows["d"]["gaps"] == ["d only 2"]
     full = dataclasses.replace(real, id="planted/all-cosines", strategy=lambda: st.sampled_from([-1.0, 1.0]).map(_pair))
@@ -103,4 +103,4 @@ def test_report_shows_coverage_and_flags_short_ranges_deterministically(tmp_path
     assert pages[0] == pages[1]
     page = pages[0].decode()
     assert "| quantity | declared | reached | scale | covered | not covered |" in page
-    assert "**not covered**" in page and "x^T y / d only down to 0 (want -1)" in page and "d only 2" in page
+    assert "**not covered** by the sweep (declared range only partly reached): d, x^T y / d" in page and "x^T y / d only down to 0 (target -1)" in page and "d only 2" in page

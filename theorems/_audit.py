@@ -308,9 +308,9 @@ def _cover(q: Quantifier, vals: list, pending: bool) -> dict:
         row["gaps"].append(f"{q.name} only {lo:.3g}")
     else:
         if short_lo:
-            row["gaps"].append(f"{q.name} only down to {lo:.3g} (want {t[0]:.3g})")
+            row["gaps"].append(f"{q.name} only down to {lo:.3g} (target {t[0]:.3g})")
         if short_hi:
-            row["gaps"].append(f"{q.name} only up to {hi:.3g} (want {t[1]:.3g})")
+            row["gaps"].append(f"{q.name} only up to {hi:.3g} (target {t[1]:.3g})")
     return row
 
 

@@ -306,8 +306,8 @@ def _page(paper, ps, version, made: set[str], figures: list) -> str:
         if _png_name(s["check"]) in made:
             L.append(f"- width law at the worst instance: ![width law]({_png_name(s['check'])})")
         if s["coverage"]:
-            short = gaps(s["coverage"])
-            L += [("- **not covered** by the sweep (declared range only partly reached): " + "; ".join(short)) if short
+            short = [r["name"] for r in s["coverage"] if r["gaps"]]
+            L += [("- **not covered** by the sweep (declared range only partly reached): " + ", ".join(short)) if short
                   else "- coverage: every declared range reached", "", *coverage_markdown(s["coverage"])]
         L.append("")
     for png, text in figures:
