@@ -34,7 +34,7 @@ with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.St
     codes["list"] = main(["list"])
     for cid in ("satpathi21/lemma1/upper", "satpathi21/lemma2", "satpathi21/lemma6", "oymak19/theorem4.2",
                 "e19/proposition4.1/y", "e19/lemma4.4", "e19/theorem6.6", "e19/figure1"):
-        codes["describe " + cid] = main(["describe", cid, "--no-coverage"])  # coverage draws instances (torch for e19)
+        codes["describe " + cid] = main(["describe", cid])  # without --coverage: it draws instances (torch for e19)
     for cid, inst in bad.items():
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
             json.dump(inst, f)
@@ -80,7 +80,7 @@ RELATION = re.compile(r"<=|>=|<|>|=|->|~")
 def test_describe_shows_the_inequality_and_a_derivation(check, capsys):
     assert RELATION.search(check.statement), f"{check.id}: the statement is a label, not the inequality"
     assert check.derivation.strip(), f"{check.id}: no derivation"
-    assert main(["describe", check.id, "--no-coverage"]) == 0  # coverage: tests/test_registry_contract.py
+    assert main(["describe", check.id]) == 0  # coverage: tests/test_registry_contract.py
     out = capsys.readouterr().out
     words = " ".join(check.statement.split()[:4])
     assert "statement:" in out and words in " ".join(out.split())

@@ -40,12 +40,12 @@ def test_readers_read_the_checks_own_instances(check):
 
 
 def test_describe_prints_the_coverage_table(capsys):
-    assert main(["describe", "satpathi21/lemma6"]) == 0
+    assert main(["describe", "satpathi21/lemma6", "--coverage"]) == 0
     out = capsys.readouterr().out
     assert "coverage by the quick profile" in out and "not covered" in out
     line = next(l for l in out.splitlines() if l.strip().startswith("x^T y / d") and "%" in l)
     assert "-1 .. 1" in line and "100%" in line
-    assert main(["describe", "satpathi21/lemma6", "--no-coverage"]) == 0
+    assert main(["describe", "satpathi21/lemma6"]) == 0
     assert "coverage by" not in capsys.readouterr().out
 
 

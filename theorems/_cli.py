@@ -60,8 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("list", help="every check id with its statement and regime")
     d = sub.add_parser("describe", help="statement, equation, hypotheses and instance schema of a check")
     d.add_argument("id")
-    d.add_argument("--no-coverage", action="store_true",
-                   help="skip the coverage table (it draws the quick profile's instances, which may import torch)")
+    d.add_argument("--coverage", action="store_true",
+                   help="add the coverage table: the ranges the quick profile's instances reach (draws them: seconds, may import torch)")
     e = sub.add_parser("eval", help="evaluate one instance (a JSON file, '-' for stdin)")
     e.add_argument("id")
     e.add_argument("--instance", required=True, metavar="FILE.json", help="a JSON instance ('-' for stdin; FILE.json.gz is read compressed)")
@@ -193,7 +193,7 @@ def _describe(args) -> int:
         _section("notes", c.notes)
     if c.erratum:
         _section("erratum", c.erratum)
-    _describe_audit(c, coverage=not args.no_coverage)
+    _describe_audit(c, coverage=args.coverage)
     print("instance schema:")
     print(json.dumps(c.spec.json_schema(), indent=2))
     return 0
