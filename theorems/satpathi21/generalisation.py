@@ -33,7 +33,7 @@ import models.ntk_series as series
 import models.shallow_relu as net
 import models.shallow_relu_linearised as lin_mod
 import models.shallow_relu_training as train
-from theorems import _fit
+from theorems import _fit, _horizon
 from theorems._core import HYP_NOT_CHECKABLE, MEASURED, Check, InstanceError, Measurement
 from theorems._instances import Field, Spec
 from theorems._registry import register
@@ -131,9 +131,27 @@ def _by_n(rows: list[dict], key: str) -> dict[int, float]:
     return {n: float(np.mean([r[key] for r in rows if r["n"] == n])) for n in sorted({r["n"] for r in rows})}
 
 
+def _decay_term(r: dict) -> np.ndarray:
+    """Lemma 5's decay term ``(1 - c eta/2)^k (Y^T H^{-1} Y + 1)`` at the recorded k of a row."""
+    return (1 - r["c"] * r["eta"] / 2) ** r["k"] * (r["yHy"] + 1)
+
+
 def _n_law(check: str, inst: dict, rows: list[dict], values: list[float], constants: dict, details: dict) -> Measurement:
-    """The measurement of an exponent in n against the claimed ``-1/2`` (shared by both checks)."""
+    """The measurement of an exponent in n against the claimed ``-1/2`` (shared by both checks).
+
+    The law is one of the value the run reaches once Lemma 5's decay term is spent: unless
+    ``(1 - c eta/2)^K (Y^T H^{-1} Y + 1) <= 0.1 value`` on every row (rule 1 of
+    :mod:`theorems._horizon`), the fitted exponent is the transient's and the measurement is
+    unresolved, with the share and the steps that would do (no law, no verdict)."""
     fit = _fit.fit_power_law([r["n"] for r in rows], values)
+    rates = [-math.log1p(-r["c"] * r["eta"] / 2) for r in rows]
+    sp = _horizon.spent([_decay_term(r)[-1] for r in rows], values, [r["k"][-1] for r in rows], rates)
+    constants = {"exponent": fit.slope, "exponent_ci_lo": fit.lo, "exponent_ci_hi": fit.hi, **constants}
+    details = {"fit": fit.to_json(), "horizon": sp.to_json(), "train_residual_max": max(r["train_residual"] for r in rows), **details}
+    why = "" if sp.ok else sp.why("value") + " (horizon in GD steps)"
+    if why:
+        details["truncated_fit"] = details.pop("fit")
+        constants.update({"exponent": math.nan, "exponent_ci_lo": math.nan, "exponent_ci_hi": math.nan})
     return Measurement(
         check=check,
         lhs=fit.lo,
@@ -141,16 +159,33 @@ def _n_law(check: str, inst: dict, rows: list[dict], values: list[float], consta
         ratio=_fit.law_ratio(fit, -0.5),
         regime=MEASURED,
         hypotheses=_hyps(inst),
-        constants={"exponent": fit.slope, "exponent_ci_lo": fit.lo, "exponent_ci_hi": fit.hi, **constants},
-        details={"fit": fit.to_json(), "train_residual_max": max(r["train_residual"] for r in rows), **details},
+        constants=constants,
+        details=details,
+        resolved=not why,
+        unresolved_reason=why,
     )
+
+
+def transient_constant(r: dict) -> tuple[float, dict | None]:
+    """``A = max_k D(n, k) / ((1 - c eta/2)^k (Y^T H^{-1} Y + 1))`` over the recorded k where the
+    decay term is the bound's main term (at least ten times the plateau ``D(n, K)``) and above
+    float resolution; beyond, the ratio divides the plateau by a vanishing term and grows without
+    meaning. Returns A and the float stop (None if the decay factor never reached it)."""
+    decay = _decay_term(r)
+    stop = _horizon.float_stop(decay, r["yHy"] + 1)
+    keep = decay[:stop] >= r["D"][-1] / _horizon.SPENT
+    keep[0] = True  # at k = 0 the two sides are the initial ones
+    A = float(np.max(r["D"][:stop][keep] / decay[:stop][keep]))
+    return A, None if stop is None else _horizon.stopped("(1 - c eta/2)^k (Y^T H^-1 Y + 1)", r["k"][stop], decay[stop], r["yHy"] + 1)
 
 
 def _lemma5(inst: dict) -> Measurement:
     rows = sweep(inst)
-    A = max(float(np.max(r["D"] / ((1 - r["c"] * r["eta"] / 2) ** r["k"] * (r["yHy"] + 1)))) for r in rows)
+    consts = [transient_constant(r) for r in rows]
+    A = max(a for a, _ in consts)
     plateau = [r["D"][-1] for r in rows]
-    details = {"plateau_by_n": {n: float(np.mean([r["D"][-1] for r in rows if r["n"] == n])) for n in sorted({r["n"] for r in rows})}}
+    details = {"plateau_by_n": {n: float(np.mean([r["D"][-1] for r in rows if r["n"] == n])) for n in sorted({r["n"] for r in rows})},
+               "float_stops": [s for _, s in consts if s is not None]}
     return _n_law("satpathi21/lemma5", inst, rows, plateau, {"transient_constant": A}, details)
 
 
