@@ -106,6 +106,8 @@ class Measurement:
     #: normalised ratio is undefined (e.g. a residual that certainly grew): ``ratio = inf`` is then
     #: decisive even though the ratio-normalised sides (``lhs = ratio``, ``rhs = 1``) are not finite
     certain_violation: bool = False
+    #: why ``resolved=False`` (default: the decisive quantity is within its float error bound)
+    unresolved_reason: str = ""
 
     @property
     def false_hypotheses(self) -> list[str]:
@@ -161,6 +163,8 @@ class Measurement:
             return "the instance breaks " + ", ".join(self.false_hypotheses) + ": the statement says nothing"
         if self.resolved and self.nonfinite:
             return f"a non-finite number ({self.nonfinite}: an overflow or an undefined value) would decide it: undecided"
+        if not self.resolved and self.unresolved_reason:
+            return self.unresolved_reason + ": undecided"
         if not self.resolved:
             return "the decisive quantity is within its floating-point error bound: undecided"
         return {

@@ -22,6 +22,14 @@ predicts:
 - All three fit their laws only over the widths in the *lazy regime*
   ``lambda_min(G(t)) >= c/2`` (:func:`lazy_runs`); with fewer than three such widths the instance
   is reported ``hypotheses-false`` (vacuous), naming the widths where the premise failed.
+- Horizons (:mod:`theorems._horizon`): ``theorem3``/``theorem4`` fit their width law only once
+  the decay term at the horizon is below a tenth of the excess on every fitted run (before that
+  the fitted exponent is the truncation's: -0.50 instead of -0.37 for Theorem 4 on the tests'
+  data); :func:`spent_sweep` reruns the sweep at the horizon the measured excess needs, at most
+  ``max_horizon``, and otherwise the measurement is *unresolved*, with the share and the horizon
+  that would do. Quantities at float resolution (``||f - Y|| <= 100 eps ||Y||``, step lengths
+  and distances ``<= 100 eps ||w||``) end a run's measurement (Lemma 2's rate ratio, Theorem 4's
+  transient) and are listed in the details.
 
 ``c = lambda_min(H)`` with H the infinite-width kernel (eq. 9); ``w*_L`` is built per seed from
 that seed's ``w(0)`` (:class:`models.shallow_relu_linearised.Linearisation`). The flow is followed by
@@ -51,7 +59,7 @@ from hypothesis import strategies as st
 import models.shallow_relu as net
 import models.shallow_relu_linearised as lin_mod
 import models.shallow_relu_training as train
-from theorems import _fit, _limits
+from theorems import _fit, _horizon, _limits
 from theorems._core import HYP_CERTIFIED, HYP_FALSE, HYP_NOT_CHECKABLE, MEASURED, Check, InstanceError, Measurement, regime_of
 from theorems._designs import Design, build
 from theorems._instances import SEED, Field, Spec, to_json
@@ -75,6 +83,10 @@ SEEDS = Field("seeds", "int", "number of initialisations per width (seeds 0..see
 KAPPA = Field("kappa", "float", "initialisation scale kappa (the theorems take kappa = 1)", required=False, default=1.0, minimum=1e-12)
 HORIZON = Field(
     "horizon", "float", "run until c t = horizon (flow) or c eta k = horizon (GD)", required=False, default=12.0, minimum=0.1, maximum=200
+)
+MAX_HORIZON = Field(
+    "max_horizon", "float", "longest horizon the width laws may extend the run to, so that the decay term is spent "
+    "(theorems._horizon)", required=False, default=100.0, minimum=0.1, maximum=1000,
 )
 STEP = Field("step_size", "float", "GD step eta (default 1/lambda_max(H))", required=False, minimum=0)
 RECORD = Field("record", "int", "number of recorded points per run (log-spaced)", required=False, default=120, minimum=8, maximum=2000)
@@ -107,7 +119,8 @@ def _steps(inst: dict, mode: str) -> float:
             evals = np.linalg.eigvalsh(shallow_relu.ntk(X, on_sphere=False))
     c, lam_max = (float(evals[0]), float(evals[-1])) if evals is not None and evals[0] > 0 else (1.0, 1.0)
     eta = FLOW_STEP / lam_max if mode == "flow" else (step or 1.0 / lam_max)
-    return inst["horizon"] / (c * eta)
+    # the horizon may be extended up to max_horizon until the decay term is spent (theorems._horizon)
+    return max(inst["horizon"], inst.get("max_horizon") or 0.0) / (c * eta)
 
 
 def cost(mode: str):
@@ -130,7 +143,7 @@ def cost(mode: str):
     return estimate
 
 
-SPEC = Spec((X_FIELD, Y_FIELD, WIDTHS, SEEDS, KAPPA, HORIZON, STEP, RECORD, DESIGN), check=_validate, title="width sweep")
+SPEC = Spec((X_FIELD, Y_FIELD, WIDTHS, SEEDS, KAPPA, HORIZON, MAX_HORIZON, STEP, RECORD, DESIGN), check=_validate, title="width sweep")
 
 
 def required_width(which: str, n: int, d: int, c: float, c_y: float, delta: float = DELTA) -> float:
@@ -141,7 +154,9 @@ def required_width(which: str, n: int, d: int, c: float, c_y: float, delta: floa
 
 
 def _key(inst: dict, mode: str) -> str:
-    return mode + ":" + hashlib.sha256(json.dumps(to_json(inst), sort_keys=True).encode()).hexdigest()
+    """The cache key of a sweep: what it runs (``max_horizon`` only decides which sweeps are run)."""
+    run = {k: v for k, v in inst.items() if k != "max_horizon"}
+    return mode + ":" + hashlib.sha256(json.dumps(to_json(run), sort_keys=True).encode()).hexdigest()
 
 
 _CACHE: dict[str, dict] = {}
@@ -164,8 +179,9 @@ def sweep(inst: dict, mode: str) -> dict:
     """Run (or fetch from this process's cache) the width sweep of an instance.
 
     Returns per width a list over seeds of dicts with the recorded ``t``, ``dist_star``
-    (``||w - w*_L||``), ``residual``, ``move`` (``max_k ||w_k - w_k(0)||``) and, for GD,
-    ``step`` (``||w(k+1) - w(k)||``).
+    (``||w - w*_L||``), ``residual``, ``move`` (``max_k ||w_k - w_k(0)||``), ``norm_w``
+    (``||w||``, the scale of float resolution of differences of w) and, for GD, ``step``
+    (``||w(k+1) - w(k)||``).
     """
     key = _key(inst, mode)
     if key in _CACHE:
@@ -190,6 +206,7 @@ def sweep(inst: dict, mode: str) -> dict:
                 "dist_star": np.sqrt(((W - stars[: W.shape[0]]) ** 2).sum(axis=(1, 2))),
                 "move": movement(W, W0[: W.shape[0]]),
                 "lam_min_G": gram_lambda_min(X, W, a[: W.shape[0]]),
+                "norm_w": np.sqrt((W**2).sum(axis=(1, 2))),
             }
 
         step = eta if mode == "gd" else FLOW_STEP / lam_max
@@ -204,6 +221,7 @@ def sweep(inst: dict, mode: str) -> dict:
                 "residual": tr.residual_norm[:, s],
                 "step": tr.step_norm[:, s],
                 "lam_min_G": tr.observed["lam_min_G"][:, s],
+                "norm_w": tr.observed["norm_w"][:, s],
             }
             for s in range(len(params))
         ]
@@ -271,11 +289,17 @@ def _lemma2(inst: dict) -> Measurement:
     n, d = inst["X"].shape
     widths = sorted(runs)
 
-    def rate_ratio(r):  # sup over t > 0 (at t = 0 the two sides are equal)
-        t, res = r["t"][1:], r["residual"][1:]
-        return float(np.max(res / (np.exp(-c * t / 4) * r["residual"][0])))
+    scale = max(float(np.linalg.norm(inst["y"])), 1e-300)
+    stops = {}
 
-    rate_by_m = {m: max(rate_ratio(r) for r in runs[m]) for m in widths}
+    def rate_ratio(r, m):  # sup over t > 0 (at t = 0 the two sides are equal), up to the float stop
+        end = _horizon.float_stop(r["residual"], max(scale, r["residual"][0]))
+        if end is not None:  # the residual is rounding from here on: the measurement ends
+            stops.setdefault(m, _horizon.stopped("||f - Y||", r["t"][end], r["residual"][end], scale))
+        t, res = r["t"][1:end], r["residual"][1:end]
+        return float(np.max(res / (np.exp(-c * t / 4) * r["residual"][0]))) if t.size else 0.0
+
+    rate_by_m = {m: max(rate_ratio(r, m) for r in runs[m]) for m in widths}
     ms = np.array([m for m in widths for _ in runs[m]], dtype=np.float64)
     moves = np.array([r["move"].max() for m in widths for r in runs[m]])
     fit = _fit.fit_power_law(ms, moves)
@@ -304,6 +328,7 @@ def _lemma2(inst: dict) -> Measurement:
             "law_ratio": law,
             "fitted_widths": widths,
             "gram_min_over_c_by_width": worst_gram,
+            "float_stop_by_width": stops,
         },
     )
 
@@ -311,34 +336,64 @@ def _lemma2(inst: dict) -> Measurement:
 # ------------------------------------------------------------------------- theorems 3 and 4
 
 
-def _excess(r: dict, decay: np.ndarray) -> float:
-    return float(np.max(np.maximum(r["dist_star"] - decay * r["dist_star"][0], 0.0)))
+def _decay(mode: str, c: float, eta: float, t: np.ndarray) -> np.ndarray:
+    """The theorems' decay factor: ``exp(-c t/2)`` (flow) or ``(1 - c eta/2)^{k/2}`` (GD)."""
+    return np.exp(-c * t / 2) if mode == "flow" else (1 - c * eta / 2) ** (t / 2)
+
+
+def _decay_rate(mode: str, c: float, eta: float) -> float:
+    """The decay factor is ``exp(-rate h)`` in the horizon ``h`` (= c t, or c eta k)."""
+    return 0.5 if mode == "flow" else -math.log1p(-c * eta / 2) / (2 * c * eta)
+
+
+def _excess(r: dict, decay: np.ndarray) -> tuple[float, float, int | None]:
+    """``sup_t [||w(t) - w*_L|| - decay(t) ||w(0) - w*_L||]_+`` up to the float stop of the
+    distance (:func:`theorems._horizon.float_stop`, scale ``||w||``), the decay term
+    ``decay(T) ||w(0) - w*_L||`` at the last point used, and the stop (None: the whole run)."""
+    stop = _horizon.float_stop(r["dist_star"], r["norm_w"])
+    end = len(decay) if stop is None else max(stop, 1)
+    dist, D0 = r["dist_star"][:end], r["dist_star"][0]
+    return float(np.max(np.maximum(dist - decay[:end] * D0, 0.0))), float(decay[end - 1] * D0), stop
+
+
+#: most reruns at a longer horizon to spend the decay term (each starts from the measured excess)
+MAX_RERUNS = 3
+
+
+def spent_sweep(inst: dict, mode: str) -> tuple[dict, dict, list, _horizon.Spent]:
+    """The sweep run until the decay term is spent on every fitted run (rule 1 of
+    :mod:`theorems._horizon`), extending the horizon to what the measured excess needs, at most
+    to ``max_horizon``. Returns the instance actually run, the sweep, rows
+    ``(m, excess, decay term, float stop, run)`` over the fitted runs, and the rule's result."""
+    for _ in range(MAX_RERUNS + 1):
+        res = sweep(inst, mode)
+        runs, _ = _fitted_runs(res)
+        c, eta = res["c"], res["eta"]
+        rows = [(m, *_excess(r, _decay(mode, c, eta, r["t"])), r) for m in sorted(runs) for r in runs[m]]
+        sp = _horizon.spent([r[2] for r in rows], [r[1] for r in rows], inst["horizon"], _decay_rate(mode, c, eta))
+        stopped = any(r[3] is not None for r in rows)
+        if sp.ok or stopped or inst["horizon"] >= inst["max_horizon"]:
+            break
+        inst = dict(inst, horizon=min(inst["max_horizon"], 1.1 * sp.needed))
+    return inst, res, rows, sp
 
 
 def _theorem(inst: dict, mode: str) -> Measurement:
     which = "theorem3" if mode == "flow" else "theorem4"
     claimed = -0.25 if mode == "flow" else -0.125
-    res = sweep(inst, mode)
+    inst, res, rows, sp = spent_sweep(inst, mode)
     c, eta = res["c"], res["eta"]
     runs, worst_gram = _fitted_runs(res)
     X, y = inst["X"], inst["y"]
     n, d = X.shape
     c_y = float(np.max(np.abs(y)))
     widths = sorted(runs)
-
-    def decay(r):
-        if mode == "flow":
-            return np.exp(-c * r["t"] / 2)
-        return (1 - c * eta / 2) ** (r["t"] / 2)
-
-    ms, ex = [], []
-    for m in widths:
-        for r in runs[m]:
-            ms.append(m)
-            ex.append(_excess(r, decay(r)))
-    ms, ex = np.array(ms, dtype=np.float64), np.array(ex)
+    ms = np.array([r[0] for r in rows], dtype=np.float64)
+    ex = np.array([r[1] for r in rows])
     fit = _fit.fit_power_law(ms, ex)
     law = _fit.law_ratio(fit, claimed)
+    stops = [_horizon.stopped("||w - w*_L||", r["t"][k], r["dist_star"][k], r["norm_w"][k]) | {"width": m}
+             for m, _, _, k, r in rows if k is not None]
     if mode == "flow":
         shape = lambda m: (d * n) ** 2.5 * c_y**1.5 / (c**2.5 * DELTA**1.5 * m**0.25)  # noqa: E731
     else:
@@ -356,6 +411,8 @@ def _theorem(inst: dict, mode: str) -> Measurement:
         "c": c,
         "eta": eta,
         "fit": fit.to_json(),
+        "horizon": sp.to_json(),
+        "float_stops": stops,
         "excess_q90_by_width": q90,
         "constant_by_width": const,
         "zero_excess_runs": int(np.sum(ex <= 0)),
@@ -368,11 +425,16 @@ def _theorem(inst: dict, mode: str) -> Measurement:
     if mode == "gd":
         # transient: per-step contraction q of the step lengths ||w(k+1) - w(k)|| over the second
         # half of the run (geometric once the slowest mode dominates), against the theorem's
-        # per-step factor (1 - c eta/2)^{1/2}; q < 1 also shows that w(k) converges (Cauchy).
+        # per-step factor (1 - c eta/2)^{1/2}; q < 1 also shows that w(k) converges (Cauchy). Step
+        # lengths at float resolution (<= 100 eps ||w||) end the fit (theorems._horizon, rule 2).
         thm_log = 0.5 * math.log1p(-c * eta / 2)
         speeds, conv = [], []
         for r in runs[widths[-1]]:
-            k, s = r["t"], r["step"]
+            stop = _horizon.float_stop(r["step"], r["norm_w"])
+            if stop is not None:
+                stops.append(_horizon.stopped("||w(k+1) - w(k)||", r["t"][stop], r["step"][stop], r["norm_w"][stop]) | {"width": widths[-1]})
+            end = None if stop is None else max(stop, 2)
+            k, s = r["t"][:end], r["step"][:end]
             half = (k >= k[-1] / 2) & np.isfinite(s)
             q = math.exp(np.polyfit(k[half], np.log(np.maximum(s[half], 1e-300)), 1)[0]) if half.sum() >= 2 else math.inf
             speeds.append(math.log(q) / thm_log if 0 < q < 1 else 0.0)
@@ -383,6 +445,11 @@ def _theorem(inst: dict, mode: str) -> Measurement:
         constants.update({"transient_speedup_min": speed, "eta_(dn)^2/c": eta * (d * n) ** 2 / c})
         details.update({"convergence": conv, "converges": converges, "transient_ratio": transient_ratio})
         ratio = max(law, transient_ratio, 0.0 if converges else math.inf)
+    why = ""
+    if not sp.ok:  # rule 1: the fit mixes the excess with the truncation; no law, no verdict
+        why = sp.why("excess") + (f" (the distance reached float resolution: {stops[0]})" if stops else "")
+        details["truncated_fit"] = details.pop("fit")
+        constants.update({"exponent": math.nan, "exponent_ci_lo": math.nan, "exponent_ci_hi": math.nan})
     hyps = _hypotheses(which, inst, c, worst_gram)
     if mode == "gd":
         hyps[f"eta = O(c/(dn)^2): eta (dn)^2/c = {eta * (d * n) ** 2 / c:.3g}"] = HYP_NOT_CHECKABLE
@@ -395,6 +462,8 @@ def _theorem(inst: dict, mode: str) -> Measurement:
         hypotheses=hyps,
         constants=constants,
         details=details,
+        resolved=not why,
+        unresolved_reason=why,
     )
 
 
@@ -443,7 +512,13 @@ interval's lower end: above 1 when even the fastest decay the data allow is slow
 Regime measured. Hypotheses: data on the sphere, no two parallel (enforced by the schema); kappa = 1,
 certified or false; the proofs' lazy regime min_t lambda_min(G(t)) >= c/2 (G the finite-width Gram along
 every run) at >= 3 widths, certified or false (laws are fitted over those widths only; fewer: vacuous); the
-width condition (reported as the width it needs at delta = 0.1 with its constant set to 1) not checkable."""
+width condition (reported as the width it needs at delta = 0.1 with its constant set to 1) not checkable.
+
+Horizon (theorems._horizon). Theorems 3-4 are statements for all t: their width law is fitted only once
+decay(T) ||w(0) - w*_L|| <= 0.1 e on every fitted run; the sweep is rerun at the horizon the measured excess
+needs (at most max_horizon), else the measurement is unresolved (no law, the share and the horizon needed
+reported). A residual below 100 eps ||Y|| or a step length or distance below 100 eps ||w|| is rounding: the
+run's measurement (Lemma 2's rate ratio, Theorem 4's transient fit, the excess) ends there, and says so."""
 
 _COMMON_HYPS = {
     "||x_i|| = sqrt(d), no two parallel": "Sec. 2.2",
