@@ -119,8 +119,8 @@ def _steps(inst: dict, mode: str) -> float:
             evals = np.linalg.eigvalsh(shallow_relu.ntk(X, on_sphere=False))
     c, lam_max = (float(evals[0]), float(evals[-1])) if evals is not None and evals[0] > 0 else (1.0, 1.0)
     eta = FLOW_STEP / lam_max if mode == "flow" else (step or 1.0 / lam_max)
-    # the horizon may be extended up to max_horizon until the decay term is spent (theorems._horizon)
-    return max(inst["horizon"], inst.get("max_horizon") or 0.0) / (c * eta)
+    # the first run's horizon; an extension toward max_horizon (theorems._horizon) is checked when it is asked for
+    return inst["horizon"] / (c * eta)
 
 
 def cost(mode: str):
@@ -375,6 +375,7 @@ def spent_sweep(inst: dict, mode: str) -> tuple[dict, dict, list, _horizon.Spent
         if sp.ok or stopped or inst["horizon"] >= inst["max_horizon"]:
             break
         inst = dict(inst, horizon=min(inst["max_horizon"], 1.1 * sp.needed))
+        _limits.enforce(cost(mode)(inst))  # the longer run, within the limits too
     return inst, res, rows, sp
 
 
