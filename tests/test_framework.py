@@ -163,6 +163,7 @@ def test_summary_table_format():
 
 def test_summary_row_with_an_unresolved_instance_is_not_a_pass():
     """Planted: one instance of a check is unresolved, the others hold; the row used to say 'holds'."""
+    from theorems._core import UNRESOLVED
     from theorems._pytest_plugin import _Recorder, format_table
 
     r = _Recorder()
@@ -176,6 +177,7 @@ def test_summary_row_with_an_unresolved_instance_is_not_a_pass():
 def test_report_verdict_word_names_unresolved_instances():
     from collections import Counter
 
+    from theorems._core import UNRESOLVED
     from theorems._report import _verdict_word
 
     assert _verdict_word(None, Counter({"holds": 3, UNRESOLVED: 1})) == "holds (1 unresolved)"
