@@ -192,7 +192,8 @@ def lazy_runs(res: dict) -> tuple[dict, dict[int, float]]:
     """
     c = res["c"]
     worst = {m: float(min(r["lam_min_G"].min() for r in rs) / c) for m, rs in res["runs"].items()}
-    return {m: rs for m, rs in res["runs"].items() if worst[m] >= 0.5}, worst
+    # a NaN lambda_min (a run that blew up) is kept: its runs then leave the verdict unresolved
+    return {m: rs for m, rs in res["runs"].items() if not worst[m] < 0.5}, worst
 
 
 def _hypotheses(which: str, inst: dict, c: float, worst_gram: dict[int, float]) -> dict[str, str]:
@@ -245,7 +246,7 @@ def _lemma2(inst: dict) -> Measurement:
     fit = _fit.fit_power_law(ms, moves)
     consts = [r["move"].max() * c * math.sqrt(m) / (math.sqrt(d * n) * r["residual"][0]) for m in widths for r in runs[m]]
     law = _fit.law_ratio(fit, -0.5)
-    ratio = max(rate_by_m[widths[-1]], law)
+    ratio = max(rate_by_m[widths[-1]], law) if not math.isnan(law) else math.nan  # max() would drop a NaN law
     hyps = _hypotheses("lemma2", inst, c, worst_gram)
     return Measurement(
         check="satpathi21/lemma2",
@@ -337,8 +338,9 @@ def _theorem(inst: dict, mode: str) -> Measurement:
         speeds, conv = [], []
         for r in runs[widths[-1]]:
             k, s = r["t"], r["step"]
-            half = (k >= k[-1] / 2) & np.isfinite(s)
-            q = math.exp(np.polyfit(k[half], np.log(np.maximum(s[half], 1e-300)), 1)[0]) if half.sum() >= 2 else math.inf
+            half = k >= k[-1] / 2  # a non-finite step (the run blew up) counts against convergence
+            fits = half.sum() >= 2 and np.isfinite(s[half]).all()
+            q = math.exp(np.polyfit(k[half], np.log(np.maximum(s[half], 1e-300)), 1)[0]) if fits else math.inf
             speeds.append(math.log(q) / thm_log if 0 < q < 1 else 0.0)
             conv.append({"rate": q, "tail_bound": float(s[-1] * q / (1 - q)) if q < 1 else math.inf, "D0": float(r["dist_star"][0])})
         speed = min(speeds) if speeds else math.nan
