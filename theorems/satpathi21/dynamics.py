@@ -277,6 +277,8 @@ def _lemma2(inst: dict) -> Measurement:
 
 
 def _excess(r: dict, decay: np.ndarray) -> float:
+    # the positive part is sound: a negative excess is the bound holding, below every law C m^b
+    # (the fit leaves such zeros out and counts them); a NaN distance propagates through np.max
     return float(np.max(np.maximum(r["dist_star"] - decay * r["dist_star"][0], 0.0)))
 
 
