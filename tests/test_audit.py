@@ -230,3 +230,25 @@ def test_lemma1_search_grid_goes_where_the_constant_decays():
     assert c_log(X) < 0.01
     assert theorems.evaluate("satpathi21/lemma1/lower", {"X": X.tolist()}).verdict == "outside envelope"
     assert theorems.evaluate("satpathi21/lemma1/lower-lines", {"X": X.tolist()}).verdict == "inside envelope"
+
+
+def test_a_non_finite_worst_constant_is_not_fitted_around():
+    """Planted: an O constant overflows at one scale (fit_power_law used to drop it silently and fit
+    the rest: 'uniform'); a NaN constant at a scale makes that scale's worst unknown."""
+    from theorems._fit import fit_power_law
+
+    flat = [1.0] * len(DS)
+    assert judge(DS, flat, O, "d")["verdict"] == "uniform"
+    res = judge(DS, flat[:-1] + [math.inf], O, "d")
+    assert res["verdict"] == "inconclusive" and "not finite" in res["why"]
+    fit = fit_power_law(DS, flat[:-2] + [math.nan, 0.0])
+    assert (fit.points, fit.nonfinite, fit.dropped) == (len(DS) - 2, 1, 1) and fit.to_json()["nonfinite"] == 1
+
+
+def test_a_nan_constant_among_a_scales_instances_is_not_dropped():
+    """Planted: the second instance of the largest scale has an undefined constant; min() used to
+    keep the first and the audit said 'uniform'."""
+    chk = fake_check(lambda s: math.nan if s == -1e8 else 0.15)
+    two = Uniformity("d", "C", OMEGA, lambda s: [{"s": float(s)}, {"s": -float(s)}], DS)
+    res = audit(dataclasses.replace(chk, uniform_in=(two,)))
+    assert res["verdict"] == "inconclusive" and res["params"]["d"]["worst_constant"][-1] == "nan"

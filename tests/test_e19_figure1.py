@@ -37,3 +37,18 @@ def test_a_random_feature_model_that_trains_V_is_caught(monkeypatch):
     real = ra.train
     monkeypatch.setattr(ra, "train", lambda U0, V0, X, y, eta, steps, *, freeze_V, record=None: real(U0, V0, X, y, eta, steps, freeze_V=False, record=record))
     assert theorems.evaluate("e19/figure1", dict(REDUCED, steps=200)).verdict == OUTSIDE
+
+
+def test_an_undefined_gap_growth_is_not_dropped(monkeypatch):
+    """Planted: the gap at the deepest depth is NaN (an overflowed run); max() over the claims used
+    to keep the first ones and say 'inside envelope'."""
+    import theorems.e19.figure1 as fig
+    from theorems._core import UNRESOLVED
+
+    def fake(gaps):
+        return {L: {"nn": np.array([1.0, 1e-3]), "rf": np.array([1.0, 0.5]), "gap": g, "eta": 0.1} for L, g in zip((2, 10, 50), gaps)}
+
+    monkeypatch.setattr(fig, "curves", lambda *a, **k: fake([0.3, 0.2, 0.1]))
+    assert theorems.evaluate("e19/figure1", REDUCED).verdict == INSIDE
+    monkeypatch.setattr(fig, "curves", lambda *a, **k: fake([0.3, 0.2, np.nan]))
+    assert theorems.evaluate("e19/figure1", REDUCED).verdict == UNRESOLVED

@@ -159,3 +159,26 @@ def test_summary_table_format():
     (row,) = r.rows()
     assert row["instances"] == 2 and row["worst_ratio"] == 0.7 and row["verdict"] == "holds"
     assert "worst ratio" in format_table([row])
+
+
+def test_summary_row_with_an_unresolved_instance_is_not_a_pass():
+    """Planted: one instance of a check is unresolved, the others hold; the row used to say 'holds'."""
+    from theorems._core import UNRESOLVED
+    from theorems._pytest_plugin import _Recorder, format_table
+
+    r = _Recorder()
+    r.add(meas(CERTIFIED, 0.5))
+    r.add(meas(CERTIFIED, 0.7, resolved=False))
+    (row,) = r.rows()
+    assert row["verdict"] == UNRESOLVED and row["unresolved"] == 1 and row["worst_ratio"] == 0.5
+    assert "(1 unresolved)" in format_table([row])
+
+
+def test_report_verdict_word_names_unresolved_instances():
+    from collections import Counter
+
+    from theorems._core import UNRESOLVED
+    from theorems._report import _verdict_word
+
+    assert _verdict_word(None, Counter({"holds": 3, UNRESOLVED: 1})) == "holds (1 unresolved)"
+    assert _verdict_word(None, Counter({"holds": 3})) == "holds"

@@ -394,3 +394,76 @@ def test_theorem43_certificate_runs_standalone_and_confirms():
     assert out.returncode == 0, out.stdout + out.stderr
     assert "VIOLATED" in out.stdout and "residual grew: True" in out.stdout
     assert "theorems" not in script.read_text().split('"""')[2]  # imports nothing of the suite
+
+
+# ----------------------------------------------------------- no silent skips (issue 14, kind 3)
+
+from theorems.oymak19 import _trajectory  # noqa: E402
+
+
+def _plant_last_step(monkeypatch, **change):
+    """Planted hidden case: GD's last step is replaced by ``change(bracketed run) -> {field: array}``
+    (a residual that plainly grows, a path that jumps) whose bracket is too wide to decide it."""
+    real = _trajectory.gd
+
+    def gd(*a, **k):
+        b = real(*a, **k)
+        run_fields = {f: change[f](b) for f in ("residual", "path") if f in change}
+        own = {f: change[f](b) for f in change if f not in run_fields}
+        return dataclasses.replace(b, run=dataclasses.replace(b.run, **run_fields), **own)
+
+    monkeypatch.setattr(_trajectory, "gd", gd)
+    t21._CACHE.clear()
+
+
+def _last(a, v):
+    a = np.array(a, dtype=np.float64)
+    a[-1] = v
+    return a
+
+
+def test_sup_ratio_with_a_skipped_point_is_unresolved_unless_a_kept_one_fails():
+    vals, ups = np.array([0.5, 0.6, 0.7]), np.array([0.5, 0.6, 5.0])  # the last bracket is wide and reaches above 1
+    ratio, tol, at, skipped = _trajectory.sup_ratio(vals, ups, 1e-6)
+    assert at is None and skipped == 1 and ratio == pytest.approx(0.6)
+    vals[0] = ups[0] = 2.0  # a kept point fails: decided whatever the skipped one hides
+    assert _trajectory.sup_ratio(vals, ups, 1e-6)[2] == 0
+    assert _trajectory.sup_ratio(np.array([0.5, np.inf]), np.array([0.5, np.inf]), 1e-6)[2] is None  # non-finite: skipped
+
+
+@pytest.mark.parametrize("check", ["oymak19/theorem2.1/rate", "oymak19/theorem2.1/potential", "oymak19/theorem2.2"])
+def test_a_growing_residual_with_a_wide_bracket_is_not_dropped(monkeypatch, check):
+    """The residual triples at the last step, its bracket reaching 0: not certain, so it used to be
+    skipped and the other steps said 'holds'."""
+    _plant_last_step(monkeypatch, residual=lambda b: _last(b.run.residual, 3 * b.run.residual[0]),
+                     residual_err=lambda b: _last(b.residual_err, 3 * b.run.residual[0]))
+    m = theorems.evaluate(check, isotropic())
+    assert m.verdict == UNRESOLVED and (m.details["unresolved_steps"] >= 1 or "rate" in m.details["unresolved_parts"])
+
+
+@pytest.mark.parametrize("check, inst", [("oymak19/theorem2.1/path", isotropic()), ("oymak19/corollary2.3", isotropic(theta0=[0.3] * 5))])
+def test_a_path_jump_with_a_wide_bracket_is_not_dropped(monkeypatch, check, inst):
+    _plant_last_step(monkeypatch, path=lambda b: _last(b.run.path, 100 * b.run.path[-1]),
+                     path_err=lambda b: _last(b.path_err, 100 * b.run.path[-1]))
+    assert theorems.evaluate(check, inst).verdict == UNRESOLVED
+
+
+def test_theorem41_a_wide_bracket_at_the_last_step_is_not_dropped(monkeypatch):
+    _plant_last_step(monkeypatch, deviation=lambda b: _last(b.deviation, 1e3 * np.linalg.norm(b.run.iterates[0]) + 1e3))
+    m = theorems.evaluate("oymak19/theorem4.1", bottom_glm())
+    assert m.verdict == UNRESOLVED and m.details["unresolved_steps"] >= 1
+
+
+def test_eq210_keeps_the_certain_flag(monkeypatch):
+    """The residual certainly triples at the last step (narrow bracket): (2.10) certainly fails there;
+    its 'certain' flag used to be popped, the step skipped and the verdict 'inside envelope'."""
+    _plant_last_step(monkeypatch, residual=lambda b: _last(b.run.residual, 3 * b.run.residual[0]))
+    m = theorems.evaluate("oymak19/eq2.10", isotropic())
+    assert m.verdict == OUTSIDE and m.ratio == np.inf
+
+
+def test_theorem24_a_point_too_close_to_theta0_beside_gd_iterates_is_unresolved():
+    """The GD iterates hold; the extra point cannot be resolved and could hide a violation."""
+    inst = dict(top_direction_instance(), thetas=[[1e-14, 0, 0, 0, 0]])
+    m = theorems.evaluate(LOWER, inst)
+    assert m.verdict == UNRESOLVED and m.details["unresolved_points"] == 1

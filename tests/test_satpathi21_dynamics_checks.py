@@ -237,3 +237,65 @@ def test_figure1_catches_w_star_without_p0perp(monkeypatch):
     monkeypatch.setattr(lin_mod.Linearisation, "w_star", w_star_without_p0perp)
     m = evaluate("satpathi21/figure1", FIG)
     assert m.verdict == OUTSIDE and m.constants["star_max_consecutive_ratio"] > 1
+
+
+# --------------------------------------------------- no silent skips (issue 14, kind 3)
+
+SMALL = {"X": X4.tolist(), "y": Y4.tolist(), "widths": [100, 200, 400, 800], "seeds": 3, "record": 20}
+
+
+def _blow_up_at_the_largest_width(real=dyn.sweep):
+    """Planted hidden case: one run at the largest width overflows half way (every recorded
+    quantity NaN from there on). It used to fail the lazy test (NaN >= c/2 is false) and be left
+    out, the fit and the rate taken over the other widths: 'inside envelope'."""
+
+    def sweep(inst, mode):
+        res = real(inst, mode)
+        runs = {m: [dict(r) for r in rs] for m, rs in res["runs"].items()}
+        r = runs[max(runs)][0]
+        half = r["t"] >= r["t"][-1] / 2
+        for k in ("move", "residual", "lam_min_G", "dist_star", "step"):
+            if k in r:
+                r[k] = np.where(half, np.nan, r[k])
+        return dict(res, runs=runs)
+
+    return sweep
+
+
+@pytest.mark.parametrize("check_id", ["satpathi21/lemma2", "satpathi21/theorem4"])
+def test_a_run_that_blows_up_is_not_left_out(monkeypatch, check_id):
+    assert evaluate(check_id, SMALL).verdict == INSIDE  # the sweep is cached: the planted run reuses it
+    monkeypatch.setattr(dyn, "sweep", _blow_up_at_the_largest_width())
+    assert evaluate(check_id, SMALL).verdict in (UNRESOLVED, OUTSIDE)
+
+
+def test_theorem4_a_step_that_overflows_counts_against_convergence(monkeypatch):
+    """Planted: the last step length of one run at the largest width is inf; it used to be masked
+    out of the fitted contraction, which then said the run converges."""
+    real = dyn.sweep
+
+    def sweep(inst, mode):
+        res = real(inst, mode)
+        runs = {m: [dict(r) for r in rs] for m, rs in res["runs"].items()}
+        r = runs[max(runs)][0]
+        r["step"] = np.where(r["t"] == r["t"][-1], np.inf, r["step"])
+        return dict(res, runs=runs)
+
+    monkeypatch.setattr(dyn, "sweep", sweep)
+    m = evaluate("satpathi21/theorem4", SMALL)
+    assert not m.details["converges"] and m.verdict != INSIDE
+
+
+def test_figure1_an_undefined_final_value_is_not_dropped(monkeypatch):
+    """Planted: the mean final ||w - w*|| at the largest width is NaN (a run that overflowed);
+    max() over the consecutive ratios used to drop it and say 'inside envelope'."""
+    import theorems.satpathi21.figure1 as fig
+
+    ws = [100, 400, 1600]
+    decreasing = {m: np.full((5, 2), 1.0 / m) for m in ws}
+    curves = {q: dict(decreasing) for q in fig.QUANTITIES}
+    fake = {"k": np.arange(5), "curves": curves, "widths": ws, "seeds": 2, "loss": "mse", "eta": 0.1, "c": 0.5, "steps": 5}
+    monkeypatch.setattr(fig, "run", lambda *a, **k: fake)
+    assert evaluate("satpathi21/figure1", FIG).verdict == INSIDE
+    curves["star"] = {**decreasing, 1600: np.full((5, 2), np.nan)}
+    assert evaluate("satpathi21/figure1", FIG).verdict == UNRESOLVED

@@ -148,6 +148,9 @@ def judge(scales, worst, kind: str, param: str) -> dict:
         return {"exponent": None, "ci95": [None, None], "verdict": f"non-uniform in {param}",
                 "why": "a worst constant is <= 0: no positive constant holds"}
     fit = fit_power_law(scales, worst)
+    if fit.nonfinite:  # an overflowed or undefined worst constant: what it hides is unknown
+        return {"exponent": None, "ci95": [None, None], "verdict": "inconclusive",
+                "why": f"{fit.nonfinite} worst constant(s) not finite: no fit over the rest"}
     if not (math.isfinite(fit.lo) and math.isfinite(fit.hi)):
         return {"exponent": None, "ci95": [None, None], "verdict": "inconclusive", "why": "too few points to fit"}
     bound = math.log(DRIFT) / math.log(max(scales) / min(scales))  # |exponent| of a 3x drift
@@ -182,6 +185,8 @@ def audit(check, params: Iterable[str] | None = None) -> dict:
         for s in u.scales:
             pts = _points(check, u, s)
             c, w = (min if u.kind == OMEGA else max)(pts, key=lambda t: t[0])
+            if any(math.isnan(t[0]) for t in pts):  # min/max would drop a NaN: it makes the scale's worst unknown
+                c = math.nan
             worst.append(c)
             wits.append(w)
         pick = (min if u.kind == OMEGA else max)(range(len(worst)), key=worst.__getitem__)

@@ -75,9 +75,11 @@ def _verdict_word(check, counts: Counter) -> str:
     decided = sum(v for k, v in counts.items() if k not in (VACUOUS, UNRESOLVED))
     if not decided:
         return "vacuous" if counts.get(VACUOUS) else "unresolved"
+    # an unresolved instance could hide a violation: say so beside the word
+    rest = f" ({counts[UNRESOLVED]} unresolved)" if counts.get(UNRESOLVED) else ""
     if check is not None and check.regime == MEASURED:
-        return "measured only"
-    return "holds" if counts.get("holds") else "consistent"
+        return "measured only" + rest
+    return ("holds" if counts.get("holds") else "consistent") + rest
 
 
 def _exponents(constants: dict) -> list[str]:

@@ -97,7 +97,11 @@ def sup_ratio(values: np.ndarray, uppers: np.ndarray, resolution: float, certain
     minus it), or, when every bracket is wide but below 1, the largest upper end (tolerance 0).
     ``certain`` marks points where even the favourable end of the bracket violates the inequality
     (e.g. the residual certainly grew): then the ratio is the largest value among them (inf where
-    the measure is undefined, e.g. a residual that grew), with no tolerance."""
+    the measure is undefined, e.g. a residual that grew), with no tolerance.
+
+    A skipped point (a wide bracket whose worst end is not below 1, or a non-finite value) could hide
+    a violation: when any is skipped and the kept points hold, the argmax is None (unresolved), the
+    ratio still the max over the kept points."""
     with np.errstate(invalid="ignore"):
         narrow = uppers - values <= resolution * np.maximum(1.0, np.abs(values))
         # a wide bracket still decides a point whose worst end is below 1 (it certainly holds there)
@@ -114,6 +118,10 @@ def sup_ratio(values: np.ndarray, uppers: np.ndarray, resolution: float, certain
     tight = idx[narrow[idx]]
     if tight.size:  # the reported sup comes from accurately known points; wide ones certainly hold
         k = int(tight[np.argmax(values[tight])])
-        return float(values[k]), float(max(uppers[tight].max() - values[k], 0.0)), k, skipped
-    k = int(idx[np.argmax(uppers[idx])])  # only wide brackets, all below 1: report the worst end
-    return float(uppers[k]), 0.0, k, skipped
+        ratio, tol = float(values[k]), float(max(uppers[tight].max() - values[k], 0.0))
+    else:
+        k = int(idx[np.argmax(uppers[idx])])  # only wide brackets, all below 1: report the worst end
+        ratio, tol = float(uppers[k]), 0.0
+    if skipped and ratio <= 1.0 + tol:  # a skipped point could hide a violation
+        return ratio, tol, None, skipped
+    return ratio, tol, k, skipped

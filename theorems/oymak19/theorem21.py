@@ -19,10 +19,12 @@ each ``<= 1`` iff the inequality holds at that t, maximised over ``t >= 1``:
   certifies each of them (necessary for (2.5)); the tail after the last step is not bounded.
 
 Points whose bracket is wider than ``RESOLUTION`` (e.g. residuals at float level) are skipped
-and counted; the tolerance is the widest bracket kept.
+and counted; the tolerance is the widest bracket kept. A skipped point could hide a violation: when
+the kept points hold, the measurement is unresolved (:func:`_trajectory.sup_ratio`).
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections import OrderedDict
 
@@ -178,12 +180,13 @@ def _theorem22(inst: dict) -> Measurement:
         extra.update({k: v for k, v in e.items() if k != "certain"})
     extra["certain"] = parts[name][2].get("certain")
     m = _measurement("oymak19/theorem2.2", s, val, up, extra)
-    return _with_details(m, worst_part=name)
+    unresolved = sorted(k for k, v in sups.items() if v[2] is None)
+    if unresolved and m.holds:  # a part that could not be resolved could hide a violation
+        m = dataclasses.replace(m, resolved=False)
+    return _with_details(m, worst_part=name, unresolved_parts=unresolved)
 
 
 def _with_details(m: Measurement, **kw) -> Measurement:
-    import dataclasses
-
     return dataclasses.replace(m, details={**m.details, **kw})
 
 
@@ -243,10 +246,10 @@ def _eq210(inst: dict) -> Measurement:
     rule = inst.get("step_rule") or "theorem2.1"
     s = cached_setup(inst, rule)
     val, up, extra = potential_measure(s, k=1.0)
-    extra.pop("certain", None)
     hyps = {**s.hypotheses, "Theorem 9.3's conditions (supplement, not available)": "not checkable"}
     reg = HYPOTHESES_FALSE if s.regime == HYPOTHESES_FALSE else MEASURED
-    m = _measurement("oymak19/eq2.10", s, val, up, {"k_210_effective": extra["k_potential_effective"]}, regime=reg, hyps=hyps)
+    m = _measurement("oymak19/eq2.10", s, val, up, {"k_210_effective": extra["k_potential_effective"], "certain": extra["certain"]},
+                     regime=reg, hyps=hyps)
     return _with_details(m, step_rule=rule)
 
 
@@ -298,8 +301,8 @@ an explicit step_size, whose hypothesis is then certified or false. Every comput
 against exact-arithmetic GD (theorems.oymak19._trajectory: e_(t+1) <= Lip_t e_t + delta_t from Assumption
 1 and the rounding bounds of theorems.oymak19._rounding), which brackets ||r_t||, ||theta_t - theta0|| and
 the path length. The measure is taken at the computed values and at the worst end of the brackets; steps
-whose bracket is wider than 1e-6 are skipped and counted (none left: unresolved), the tolerance is the
-widest bracket kept, and a step where even the favourable end violates the inequality counts with no
+whose bracket is wider than 1e-6 are skipped and counted (any skipped while the kept ones hold: unresolved),
+the tolerance is the widest bracket kept, and a step where even the favourable end violates the inequality counts with no
 tolerance.
 
 Constants on D = B(theta0, 4 ||r_0||/alpha) (theorems.oymak19._setup): linear, glm, shallow: alpha, beta, L

@@ -93,7 +93,8 @@ GD runs in float64 with eta = step_fraction / (||X||^2 Gamma^2) (8 ulps below; 1
 explicit step_size, whose hypothesis is then certified or false (false: vacuous). Tolerance: the GD
 brackets against exact GD (theorems.oymak19._trajectory), the error of theta*, and the SVD rounding of
 lambda_min (the worst end uses the certified lower bound of sigma_n(X)); steps whose bracket is wider than
-1e-6 are skipped and counted, the tolerance is the widest bracket kept.""",
+1e-6 are skipped and counted (any skipped while the kept ones hold: unresolved), the tolerance is the widest
+bracket kept.""",
         equation="Theorem 4.1, eq. (4.2)",
         regime=CERTIFIED,
         hypotheses={HYP_STEP: "the step rule", "0 < gamma <= phi' <= Gamma": "strictly increasing activation"},

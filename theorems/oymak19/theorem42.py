@@ -96,6 +96,8 @@ def run_theorem42(d, r, n, *, seed, c1=1.0, steps=200, labels="rademacher"):
 def rate_constants(q: np.ndarray, r: int) -> dict:
     """``c2_fit``, ``C_front``, ``c2_at_100`` from ``q_t`` (see the module docstring)."""
     t = np.arange(q.size)
+    # points at the float floor are left out of the fit and of C (their q_t / rho^t is rounding);
+    # a non-finite q_t is not: a diverged run is handled below and counts against the statement
     ok = np.isfinite(q) & (q > FLOOR)
     tail = ok & (t >= q.size // 2)
     if tail.sum() < 5:  # converged to the floor early: fit where it is still above it

@@ -246,7 +246,8 @@ def lazy_runs(res: dict) -> tuple[dict, dict[int, float]]:
     """
     c = res["c"]
     worst = {m: float(min(r["lam_min_G"].min() for r in rs) / c) for m, rs in res["runs"].items()}
-    return {m: rs for m, rs in res["runs"].items() if worst[m] >= 0.5}, worst
+    # a NaN lambda_min (a run that blew up) is kept: its runs then leave the verdict unresolved
+    return {m: rs for m, rs in res["runs"].items() if not worst[m] < 0.5}, worst
 
 
 def _hypotheses(which: str, inst: dict, c: float, worst_gram: dict[int, float]) -> dict[str, str]:
@@ -305,7 +306,7 @@ def _lemma2(inst: dict) -> Measurement:
     fit = _fit.fit_power_law(ms, moves)
     consts = [r["move"].max() * c * math.sqrt(m) / (math.sqrt(d * n) * r["residual"][0]) for m in widths for r in runs[m]]
     law = _fit.law_ratio(fit, -0.5)
-    ratio = max(rate_by_m[widths[-1]], law)
+    ratio = max(rate_by_m[widths[-1]], law) if not math.isnan(law) else math.nan  # max() would drop a NaN law
     hyps = _hypotheses("lemma2", inst, c, worst_gram)
     return Measurement(
         check="satpathi21/lemma2",
@@ -350,6 +351,8 @@ def _excess(r: dict, decay: np.ndarray) -> tuple[float, float, int | None]:
     """``sup_t [||w(t) - w*_L|| - decay(t) ||w(0) - w*_L||]_+`` up to the float stop of the
     distance (:func:`theorems._horizon.float_stop`, scale ``||w||``), the decay term
     ``decay(T) ||w(0) - w*_L||`` at the last point used, and the stop (None: the whole run)."""
+    # the positive part is sound: a negative excess is the bound holding, below every law C m^b
+    # (the fit leaves such zeros out and counts them); a NaN distance propagates through np.max
     stop = _horizon.float_stop(r["dist_star"], r["norm_w"])
     end = len(decay) if stop is None else max(stop, 1)
     dist, D0 = r["dist_star"][:end], r["dist_star"][0]
@@ -436,8 +439,9 @@ def _theorem(inst: dict, mode: str) -> Measurement:
                 stops.append(_horizon.stopped("||w(k+1) - w(k)||", r["t"][stop], r["step"][stop], r["norm_w"][stop]) | {"width": widths[-1]})
             end = None if stop is None else max(stop, 2)
             k, s = r["t"][:end], r["step"][:end]
-            half = (k >= k[-1] / 2) & np.isfinite(s)
-            q = math.exp(np.polyfit(k[half], np.log(np.maximum(s[half], 1e-300)), 1)[0]) if half.sum() >= 2 else math.inf
+            half = k >= k[-1] / 2  # a non-finite step (the run blew up) counts against convergence
+            fits = half.sum() >= 2 and np.isfinite(s[half]).all()
+            q = math.exp(np.polyfit(k[half], np.log(np.maximum(s[half], 1e-300)), 1)[0]) if fits else math.inf
             speeds.append(math.log(q) / thm_log if 0 < q < 1 else 0.0)
             conv.append({"rate": q, "tail_bound": float(s[-1] * q / (1 - q)) if q < 1 else math.inf, "D0": float(r["dist_star"][0])})
         speed = min(speeds) if speeds else math.nan

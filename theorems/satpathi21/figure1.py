@@ -104,7 +104,8 @@ def claims(result: dict) -> dict:
         out[q] = {
             "final_mean": dict(zip(ws, final)),
             "sup_mean": dict(zip(ws, bound)),
-            "max_consecutive_ratio": max(final[i + 1] / final[i] for i in range(len(ws) - 1)),
+            # np.max, not max(): a NaN ratio (an undefined final value) must not be dropped
+            "max_consecutive_ratio": float(np.max([final[i + 1] / final[i] for i in range(len(ws) - 1)])),
         }
     slope = np.polyfit(np.log(ws), np.log([out["init"]["final_mean"][m] for m in ws]), 1)[0]
     out["init"]["log_log_slope"] = float(slope)
@@ -182,7 +183,7 @@ def _figure1(inst: dict) -> Measurement:
     widths = [int(w) for w in inst["widths"]]
     res = run(widths, inst["seeds"], inst["steps"], inst["loss"], inst["data_seed"])
     cl = claims(res)
-    ratio = max(cl["perp"]["max_consecutive_ratio"], cl["star"]["max_consecutive_ratio"])
+    ratio = float(np.max([cl["perp"]["max_consecutive_ratio"], cl["star"]["max_consecutive_ratio"]]))  # NaN propagates
     hyps = {"||x|| = sqrt(d) (eq. 9)": HYP_NOT_CHECKABLE}
     return Measurement(
         check="satpathi21/figure1",
