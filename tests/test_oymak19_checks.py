@@ -366,7 +366,9 @@ def test_theorem43_popping_the_certain_flag_again_is_caught(monkeypatch):
     inst = dict(t43.SMALLEST, steps=3)
     monkeypatch.setattr(t43, "rate_measure", popped)
     t21._CACHE.clear()
-    assert theorems.evaluate("oymak19/theorem4.3", inst).verdict == HOLDS  # the skip hides it
+    # without the flag the growth is not seen: the old code said 'holds'; with skipped steps counted
+    # (no silent skips) it is at best 'unresolved', never the disproof
+    assert theorems.evaluate("oymak19/theorem4.3", inst).verdict in (HOLDS, UNRESOLVED)
     monkeypatch.undo()
     t21._CACHE.clear()
     m = theorems.evaluate("oymak19/theorem4.3", inst)

@@ -440,7 +440,8 @@ def _theorem(inst: dict, mode: str) -> Measurement:
             end = None if stop is None else max(stop, 2)
             k, s = r["t"][:end], r["step"][:end]
             half = k >= k[-1] / 2  # a non-finite step (the run blew up) counts against convergence
-            fits = half.sum() >= 2 and np.isfinite(s[half]).all()
+            # a float stop ends the fit, not the check for a blow-up anywhere in the run
+            fits = half.sum() >= 2 and np.isfinite(r["step"][r["t"] >= k[-1] / 2]).all()
             q = math.exp(np.polyfit(k[half], np.log(np.maximum(s[half], 1e-300)), 1)[0]) if fits else math.inf
             speeds.append(math.log(q) / thm_log if 0 < q < 1 else 0.0)
             conv.append({"rate": q, "tail_bound": float(s[-1] * q / (1 - q)) if q < 1 else math.inf, "D0": float(r["dist_star"][0])})
