@@ -252,3 +252,14 @@ def test_a_nan_constant_among_a_scales_instances_is_not_dropped():
     two = Uniformity("d", "C", OMEGA, lambda s: [{"s": float(s)}, {"s": -float(s)}], DS)
     res = audit(dataclasses.replace(chk, uniform_in=(two,)))
     assert res["verdict"] == "inconclusive" and res["params"]["d"]["worst_constant"][-1] == "nan"
+
+
+def test_lower_lines_catches_a_kernel_shrunk_tenfold(monkeypatch):
+    """Planted wrong model for the corrected (measured) check: H / 10 puts the 4-cube in a cap,
+    C_lines ~ 0.15, far below the recorded floor: outside the envelope."""
+    E = lemma1.cube_cap(4, 1e-3)
+    inst = {"subspace": {"d": 30, "E": E.tolist()}}
+    assert theorems.evaluate("satpathi21/lemma1/lower-lines", inst).verdict == "inside envelope"
+    real = net.ntk_subspace
+    monkeypatch.setattr(net, "ntk_subspace", lambda E, d: (lambda H, phi: (H / 10, phi))(*real(E, d)))
+    assert theorems.evaluate("satpathi21/lemma1/lower-lines", inst).verdict == "outside envelope"

@@ -164,3 +164,12 @@ def test_the_strategies_reach_the_declared_ranges():
         ms = [i["m"] for i in drawn]
         assert min(ms) == 1 and max(ms) >= 256
         assert set(gram.QUANTIFIERS[cid]) >= {"activation", "n, d", "m", "delta", "L", "not reached"}
+
+
+def test_the_width_kernel_lemma_with_its_fraction_made_too_strong_is_caught(monkeypatch):
+    """Planted: 3/4 -> 1.5 of lambda_min(E H(Theta0)) (above the mean's own lambda_min): the corrected
+    check must say inconsistent on the instance where it is consistent with the true fraction."""
+    inst = gram.event_instance("relu", 3, 3, 16, 0.1, 1, draws=20, spread=0.1)
+    assert theorems.evaluate("e19/lemma4.4/width-kernel", inst).verdict == CONSISTENT
+    monkeypatch.setattr(gram, "FRACTION", 1.5)
+    assert theorems.evaluate("e19/lemma4.4/width-kernel", inst).verdict == INCONSISTENT
