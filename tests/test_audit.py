@@ -83,6 +83,18 @@ def test_uniformity_needs_four_decades_and_a_kind():
     with pytest.raises(ValueError, match="kind"):
         Uniformity("d", "C", "Theta", lambda s: [], DS)
     assert Quantifier("n", "points", 2, math.inf, integer=True).range_text() == "[2, inf) integer"
+    with pytest.raises(ValueError, match="1 decade"):
+        Uniformity("d", "C", OMEGA, lambda s: [], (1, 2, 3, 4), short_range_why="memory")
+
+
+def test_a_short_range_never_says_uniform_but_can_say_non_uniform():
+    short = (1.0, 10.0, 100.0, 1000.0)
+    def with_scales(chk, why):
+        u = dataclasses.replace(chk.uniform_in[0], scales=short, short_range_why=why)
+        return dataclasses.replace(chk, uniform_in=(u,))
+    res = audit(with_scales(fake_check(lambda d: 0.15), "an n x n kernel"))
+    assert res["verdict"] == "inconclusive" and "an n x n kernel" in res["params"]["d"]["why"]
+    assert audit(with_scales(fake_check(lambda d: d**-1.0), "memory"))["verdict"] == "non-uniform in d"
     assert Quantifier("t", "angle", 0, 1, brackets="()").range_text() == "(0, 1)"
 
 

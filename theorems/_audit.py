@@ -107,12 +107,25 @@ class Uniformity:
     family: Callable[[float], Iterable[Any]]
     scales: tuple[float, ...]
     what: str = ""  # the family, in words
+    #: why fewer than four decades are audited (e.g. an n x n kernel beyond n = 4000 does not fit
+    #: in memory); required below four decades (at least one decade, four scales), and such an
+    #: audit can say ``non-uniform`` but never ``uniform`` (at best ``inconclusive``)
+    short_range_why: str = ""
 
     def __post_init__(self) -> None:
         if self.kind not in (OMEGA, O):
             raise ValueError(f"uniformity kind must be {OMEGA!r} or {O!r}, got {self.kind!r}")
-        if len(self.scales) < 4 or min(self.scales) <= 0 or max(self.scales) / min(self.scales) < 1e4:
-            raise ValueError(f"{self.param}: audit scales must be >= 4 positive values over >= 4 decades")
+        if len(self.scales) < 4 or min(self.scales) <= 0:
+            raise ValueError(f"{self.param}: audit scales must be >= 4 positive values")
+        span = max(self.scales) / min(self.scales)
+        if span < 1e4 and not (self.short_range_why and span >= 10):
+            raise ValueError(f"{self.param}: audit scales must span >= 4 decades "
+                             "(or >= 1 decade with short_range_why)")
+
+    @property
+    def short(self) -> bool:
+        """The audited range is under four decades (a ``uniform`` verdict is then withheld)."""
+        return max(self.scales) / min(self.scales) < 1e4
 
 
 def geometric(lo: float, hi: float, per_decade: int = 1, integer: bool = False) -> tuple[float, ...]:
@@ -191,6 +204,9 @@ def audit(check, params: Iterable[str] | None = None) -> dict:
             wits.append(w)
         pick = (min if u.kind == OMEGA else max)(range(len(worst)), key=worst.__getitem__)
         j = judge(u.scales, worst, u.kind, p)
+        if u.short and j["verdict"] == "uniform":  # too short a range to reassure
+            j = {**j, "verdict": "inconclusive",
+                 "why": f"no drift seen, but the range is under four decades ({u.short_range_why})"}
         out["params"][p] = {"constant": u.constant, "kind": u.kind, "family": u.what,
                             "scales": list(u.scales), "worst_constant": worst, **j, "witness": wits[pick]}
     verdicts = [v["verdict"] for v in out["params"].values()]
