@@ -217,7 +217,7 @@ def test_a_schema_1_store_is_upgraded_in_place_with_its_rows(tmp_path):
     with _store.Store(p) as s:
         assert s.count() == 1 and s.errors() == []
     db = sqlite3.connect(p)
-    assert db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("2",)
+    assert db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == (str(_store.SCHEMA_VERSION),)
 
 
 def test_damaged_data_pages_are_a_store_error(tmp_path, capsys):

@@ -179,24 +179,35 @@ def judge(scales, worst, kind: str, param: str) -> dict:
     return {"exponent": fit.slope, "ci95": [fit.lo, fit.hi], "verdict": verdict, "why": why}
 
 
-def audit(check, params: Iterable[str] | None = None) -> dict:
-    """The uniformity audit of ``check`` (JSON-ready): per parameter the scales, the worst constant
-    per scale, the fitted exponent with its 95% interval and the witness (the worst instance of
-    the audit, i.e. the smallest constant for an Omega, the largest for an O); overall verdict
-    ``uniform``, ``non-uniform in A, B`` or ``inconclusive``."""
-    declared = {u.param: u for u in check.uniform_in}
+def audited_params(check, params: Iterable[str] | None = None) -> list[str]:
+    """The parameters an audit of ``check`` follows (``params``, default all declared);
+    ValueError, in the user's terms, for a check without audits or an undeclared parameter."""
+    declared = [u.param for u in check.uniform_in]
     if not declared:
         raise ValueError(f"{check.id} declares no hidden constant to audit (no uniform_in)")
-    names = list(params) if params else list(declared)
+    names = list(params) if params else declared
     for p in names:
         if p not in declared:
             raise ValueError(f"{check.id} has no audited parameter {p!r}; audited: {', '.join(declared)}")
+    return names
+
+
+def audit(check, params: Iterable[str] | None = None, progress: Callable[[str], None] | None = None) -> dict:
+    """The uniformity audit of ``check`` (JSON-ready): per parameter the scales, the worst constant
+    per scale, the fitted exponent with its 95% interval and the witness (the worst instance of
+    the audit, i.e. the smallest constant for an Omega, the largest for an O); overall verdict
+    ``uniform``, ``non-uniform in A, B`` or ``inconclusive``. ``progress``, when given, is called
+    with one line after each scale (``ID: d = 1e+04 (5/15)``)."""
+    declared = {u.param: u for u in check.uniform_in}
+    names = audited_params(check, params)
     out: dict = {"check": check.id, "params": {}}
     for p in names:
         u = declared[p]
         worst, wits = [], []
-        for s in u.scales:
+        for i, s in enumerate(u.scales):
             pts = _points(check, u, s)
+            if progress is not None:
+                progress(f"{check.id}: {p} = {s:g} ({i + 1}/{len(u.scales)})")
             c, w = (min if u.kind == OMEGA else max)(pts, key=lambda t: t[0])
             if any(math.isnan(t[0]) for t in pts):  # min/max would drop a NaN: it makes the scale's worst unknown
                 c = math.nan
@@ -387,16 +398,89 @@ def describe_lines(check, with_coverage: bool = True) -> list[str]:
     return L
 
 
+# --- verdicts resting on audits ------------------------------------------------------------------
+
+#: the word of a check with a declared hidden constant whose audit has not been run (or failed)
+NOT_AUDITED = "not audited"
+#: the word of a check whose audit could not exclude a drift (no reassurance either way)
+INCONCLUSIVE_AUDIT = "inconclusive (audit)"
+#: verdict words (from the rows alone) that an audit may turn: they claim nothing is wrong
+_REASSURING = ("holds", "consistent", "measured only")
+
+
+def audit_word(row: Mapping | None) -> str:
+    """The outcome of one stored audit (``theorems._store.Store.audits``): its verdict
+    (``uniform``, ``non-uniform in d``, ``inconclusive``), ``audit error`` / ``audit timeout`` /
+    ``audit lost`` where it failed, ``not audited`` where none was run (``row`` None)."""
+    if row is None:
+        return NOT_AUDITED
+    if row["kind"] != "ok":
+        return f"audit {row['kind']}"
+    return row["result"]["verdict"]
+
+
+def check_verdict(check, base: str | None, row: Mapping | None) -> str:
+    """The verdict of ``check`` resting on its uniformity audit (issue 14), the one rule used by
+    the report, ``compare`` and ``audit``. ``base``: the verdict from the check's rows alone
+    (``theorems._report._verdict_word``; ``None``: none, i.e. nothing seen wrong: ``audit`` without
+    a sweep); ``row``: its stored audit (``None``: not run).
+
+    A check without ``uniform_in`` keeps ``base``. With one: a non-uniform audit makes it ``false as
+    printed: non-uniform in NAME (audit)`` (an erratum) whatever the rows say; a base that claims
+    nothing wrong (holds / consistent / measured only, with its "(N unresolved)" note) becomes
+    ``consistent`` only where the audit says ``uniform`` (``holds`` stays ``holds``),
+    ``inconclusive (audit)`` where it says ``inconclusive``, ``not audited`` where no audit was run,
+    and ``not audited (audit error)`` (``timeout``, ``lost``) where it failed. Any other base (a
+    violation, outside the envelope, vacuous) is kept: it says more than the audit."""
+    if check is None or not check.uniform_in:
+        return base if base is not None else "-"
+    word = audit_word(row)
+    if word.startswith("non-uniform"):
+        return f"false as printed: {word} (audit)"
+    base = base if base is not None else ("holds" if check.regime == "certified" else "measured only")
+    head = next((w for w in _REASSURING if base == w or base.startswith(w + " (")), None)
+    if head is None:
+        return base
+    rest = base[len(head):]
+    if word == "uniform":
+        return ("holds" if head == "holds" else "consistent") + rest
+    if word == "inconclusive":
+        return INCONCLUSIVE_AUDIT + rest
+    return (NOT_AUDITED if row is None else f"{NOT_AUDITED} ({word})") + rest
+
+
+def short_witness(wit: Any, limit: int = 60) -> str:
+    """A witness in a few words: its ``design`` where it names one, else its JSON cut short."""
+    if isinstance(wit, Mapping) and isinstance(wit.get("design"), str):
+        return wit["design"]
+    import json
+
+    t = json.dumps(wit, sort_keys=True, separators=(",", ":"))
+    return t if len(t) <= limit else t[: limit - 3] + "..."
+
+
+def worst_range(p: Mapping) -> str:
+    """The range of one parameter's worst constants over its scales (``0.149 .. 0.152``)."""
+    nums = [float(c) for c in p["worst_constant"]]
+    fin = [c for c in nums if math.isfinite(c)]
+    text = "-" if not fin else f"{min(fin):.3g}" if min(fin) == max(fin) else f"{min(fin):.3g} .. {max(fin):.3g}"
+    return text + (f" ({len(nums) - len(fin)} not finite)" if len(fin) < len(nums) else "")
+
+
+def exponent_text(p: Mapping) -> str:
+    """``-0.487 [-0.495, -0.478]``: the fitted exponent with its 95% interval (``n/a``: no fit)."""
+    if p["exponent"] is None:
+        return "n/a"
+    return f"{float(p['exponent']):+.3f} [{float(p['ci95'][0]):+.3f}, {float(p['ci95'][1]):+.3f}]"
+
+
 def text(result: dict) -> str:
     """Human-readable audit result."""
     L = [f"{result['check']}: {result['verdict']}"]
     for p, r in result["params"].items():
-        e = "n/a" if r["exponent"] is None else f"{r['exponent']:+.3f}"
-        ci = "n/a" if r["ci95"][0] is None else f"[{r['ci95'][0]:+.3f}, {r['ci95'][1]:+.3f}]"
-        L.append(f"  {p}: {r['verdict']}  ({r['kind']} constant {r['constant']}; exponent {e}, 95% {ci}; {r['why']})")
+        L.append(f"  {p}: {r['verdict']}  ({r['kind']} constant {r['constant']}; exponent, 95% interval: {exponent_text(r)}; {r['why']})")
         if r["family"]:
             L.append(f"    family: {r['family']}")
         L.append("    " + "  ".join(f"{p}={s:g}: {c:.4g}" for s, c in zip(r["scales"], r["worst_constant"])))
-        wit = r["witness"]
-        L.append("    witness: " + (wit.get("design") if isinstance(wit, dict) and wit.get("design") else "(see --json)"))
+        L.append("    witness: " + short_witness(r["witness"]))
     return "\n".join(L)

@@ -89,7 +89,9 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None, help="progress bar (default: on a TTY only)")
     w.add_argument("--timeout", type=_seconds, default=600.0, metavar="SECONDS",
                    help="give up an evaluation after this long and store it as an error row (default 600)")
-    w.add_argument("--retry-errors", action="store_true", help="run only the error rows of this code version again")
+    w.add_argument("--retry-errors", action="store_true", help="run only the error rows (and failed audits) of this code version again")
+    w.add_argument("--audits", action=argparse.BooleanOptionalAction, default=True,
+                   help="run the uniformity audit of each swept check with a hidden constant, once per code version (default: on)")
     _limit_flags(w)
     rp = sub.add_parser("report", help="write reports/README.md, per-paper pages, results.json and figures from the store")
     rp.add_argument("--store", metavar="PATH", help="SQLite results store (default reports/results.sqlite)")
@@ -104,9 +106,14 @@ def _parser() -> argparse.ArgumentParser:
                    help="list worst ratios that moved by more than this, relative (0.05 or 5%%; default 1%%)")
     c.add_argument("--json", action="store_true", help="print one JSON object")
     a = sub.add_parser("audit", help="follow a hidden O/Omega constant's worst value as each parameter grows: uniform or not")
-    a.add_argument("id")
+    a.add_argument("id", nargs="?", help="the check id (or --all)")
+    a.add_argument("--all", action="store_true", help="audit every check that declares a hidden constant")
     a.add_argument("--param", action="append", metavar="NAME", help="audit only this parameter (repeatable; default: all declared)")
     a.add_argument("--json", action="store_true", help="print one JSON object")
+    a.add_argument("--workers", type=_positive, metavar="N",
+                   help="run the audits in N worker processes, with --timeout (default: --all on every core, one ID in this process)")
+    a.add_argument("--timeout", type=_seconds, default=600.0, metavar="SECONDS",
+                   help="with worker processes: give up an audit after this long and report it as a timeout (default 600)")
     r = sub.add_parser("run", help="run every check (pytest over the suite) and print the summary table")
     r.add_argument("--profile", choices=["ci", "dev", "thorough"], default="dev")
     r.add_argument("pytest_args", nargs="*", help="extra arguments for pytest (after --)")
@@ -222,13 +229,71 @@ def _describe_audit(c, coverage: bool = True) -> None:
 
 
 def _audit_cmd(args) -> int:
-    """``audit ID [--param NAME] [--json]``: the uniformity audit (``theorems._audit``)."""
-    from theorems import get
-    from theorems._audit import audit, text
+    """``audit ID|--all [--param NAME] [--json] [--workers N] [--timeout S]``: uniformity audits
+    (``theorems._audit``). One ID runs in this process unless ``--workers`` is given; ``--all`` runs
+    every check's audit on a local worker pool (``theorems._sweep.run_audits``), a failed or
+    timed-out audit shown as such (exit 1). Progress lines go to stderr once an audit runs 2 s."""
+    import time
 
-    res = audit(get(args.id), args.param)
-    print(json.dumps(res, sort_keys=True) if args.json else text(res))
-    return 0
+    from theorems._audit import audited_params
+    from theorems._registry import all_checks, get
+
+    if args.all and args.id:
+        raise _UsageError("python -m theorems audit: --all audits every check; give no ID with it")
+    if args.all and args.param:
+        raise _UsageError("python -m theorems audit: --param needs one check ID, not --all")
+    if not args.all and not args.id:
+        raise _UsageError("python -m theorems audit: the check ID (or --all) is required")
+    checks = [c for c in all_checks() if c.uniform_in] if args.all else [get(args.id)]
+    for c in checks:
+        audited_params(c, args.param)  # no audits, or an undeclared --param: exit 2 before running
+    t0 = time.monotonic()
+
+    def progress(line: str) -> None:
+        if time.monotonic() - t0 >= PROGRESS_AFTER:
+            print(f"audit: {line} ({time.monotonic() - t0:.0f} s)", file=sys.stderr, flush=True)
+
+    if args.all or args.workers:
+        from theorems._sweep import run_audits
+
+        n = len(checks)
+        done = []
+        rows = run_audits([c.id for c in checks], workers=args.workers, timeout=args.timeout, params=args.param,
+                          on_audit=lambda cid, row: (done.append(cid), progress(f"{cid} done ({len(done)}/{n})")))
+    else:
+        from theorems._audit import audit
+
+        started = time.time()
+        res = audit(checks[0], args.param, progress=progress)
+        rows = {checks[0].id: {"check": checks[0].id, "kind": "ok", "result": res, "error": None, "started": started, "finished": time.time()}}
+    outs = [_audit_out(get(cid), row) for cid, row in rows.items()]
+    if args.json:
+        print(json.dumps(outs[0] if not args.all else {"audits": outs}, sort_keys=True))
+    else:
+        print("\n".join(_audit_text(o) for o in outs))
+    return 1 if any(r["kind"] != "ok" for r in rows.values()) else 0
+
+
+#: seconds an audit runs before ``audit`` prints progress lines on stderr
+PROGRESS_AFTER = 2.0
+
+
+def _audit_out(check, row: dict) -> dict:
+    """An audit's JSON (``theorems._audit.audit``; for a failed one ``check``, ``kind``, ``error``,
+    ``verdict``) with ``check_verdict``: the check's verdict resting on it (``check_verdict``)."""
+    from theorems._audit import audit_word, check_verdict
+
+    out = dict(row["result"]) if row["kind"] == "ok" else {"check": check.id, "kind": row["kind"], "error": row["error"],
+                                                          "verdict": audit_word(row)}
+    out["check_verdict"] = check_verdict(check, "false as printed" if check.erratum else None, row)
+    return out
+
+
+def _audit_text(out: dict) -> str:
+    from theorems._audit import text
+
+    head = text(out) if "params" in out else f"{out['check']}: {out['verdict']}: {out['error']}"
+    return head + f"\n  verdict of the check: {out['check_verdict']}"
 
 
 def _read_instance(path: str) -> dict:
@@ -427,7 +492,7 @@ def _sweep_cmd(args) -> int:
         get(cid)  # unknown id: KeyError, exit 2
     res = sweep(args.ids or None, profile=args.profile, store_path=args.store, workers=args.workers,
                 scheduler=_scheduler_address(args.scheduler), progress=args.progress, timeout=args.timeout,
-                retry_errors=args.retry_errors)
+                retry_errors=args.retry_errors, audits=args.audits, on_audit=_audit_progress())
     kinds = Counter(k for _, _, k, _ in res.errors)
     detail = f" ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))})" if res.errors else ""
     what = "error rows run again" if args.retry_errors else "instances"
@@ -435,9 +500,28 @@ def _sweep_cmd(args) -> int:
           f"{len(res.errors)} errors{detail}, {res.skipped_errors} error rows skipped, {res.remaining_errors} error rows in the store, "
           f"{res.seconds:.1f} s (code version {res.version})")
     _print_errors(res)
-    if res.remaining_errors and not args.retry_errors:
+    _print_audits(res)
+    if (res.remaining_errors or res.remaining_audit_errors) and not args.retry_errors:
         print("error rows remain: run the same command with --retry-errors to run them again", file=sys.stderr)
-    return 1 if res.remaining_errors else 0
+    return 1 if res.remaining_errors or res.remaining_audit_errors else 0
+
+
+def _audit_progress():
+    """``on_audit`` for sweeps: one stderr line per finished audit (they take up to minutes)."""
+    from theorems._audit import audit_word
+
+    def line(cid: str, row: dict) -> None:
+        print(f"audit {cid}: {audit_word(row)} ({row['finished'] - row['started']:.1f} s)", file=sys.stderr, flush=True)
+    return line
+
+
+def _print_audits(res) -> None:
+    """The sweep's audits in one line (none when no swept check declares a hidden constant), failures on stderr."""
+    if res.audits_planned:
+        print(f"audits: {res.audits_planned} checks with a hidden constant, {res.audits_skipped} already stored, "
+              f"{res.audits_written} written, {len(res.audit_errors)} failed, {res.remaining_audit_errors} failed audits in the store")
+    for cid, kind, err in res.audit_errors:
+        print(f"audit {kind}: {cid}: {err}", file=sys.stderr)
 
 
 def _report_cmd(args) -> int:
@@ -457,16 +541,45 @@ def _report_cmd(args) -> int:
     if have == 0:
         if args.version:
             raise ValueError(f"the store has no results of code version {args.version!r}")
-        print("the store has no results of this code version: running the quick sweep first", file=sys.stderr)
-        res = sweep(None, profile="quick", store_path=args.store, workers=args.workers)
+        print("the store has no results of this code version: running the quick sweep and the audits first", file=sys.stderr)
+        res = sweep(None, profile="quick", store_path=args.store, workers=args.workers, on_audit=_audit_progress())
         _print_errors(res)
+        _print_audits(res)
         # an instance refused by the resource limits is a declared refusal (stored and shown as an
         # error row), not a failure of the report; anything else that failed is
-        failed = any(not err.startswith("ResourceError") for *_, err in res.errors)
+        failed = any(not err.startswith("ResourceError") for *_, err in res.errors) or bool(res.audit_errors)
+    elif not args.version:
+        failed = _report_audits(path, version, args.workers)
     out = render(args.store, args.out, version)
     errors = f", {len(out['errors'])} error rows" if out.get("errors") else ""
     print(f"report: {out['rows']} results{errors}, {len(out['checks'])} checks -> {args.out}/README.md")
     return 1 if failed else 0
+
+
+def _report_audits(path: Path, version: str, workers: int | None) -> bool:
+    """Before a report of the current code version: run the audits the store lacks for the checks it
+    has rows of (on ``workers`` processes), unless the store is read-only (then they show as not
+    audited). Stored audits are reused: a report rebuilt from the same store runs none. True when
+    an audit failed (it is stored and shown as such)."""
+    import os
+
+    from theorems._registry import all_checks
+    from theorems._store import Store
+    from theorems._sweep import sweep
+
+    with Store(path, readonly=True) as st:
+        swept = {r for r in st.checks(version)}
+        stored = st.audits(version)
+    todo = [c.id for c in all_checks() if c.uniform_in and c.id in swept and c.id not in stored]
+    if not todo:
+        return False
+    if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        print(f"the store is read-only: {len(todo)} audits not run (shown as not audited)", file=sys.stderr)
+        return False
+    print(f"running {len(todo)} uniformity audits missing from the store", file=sys.stderr)
+    res = sweep(todo, store_path=path, workers=workers, rows=False, on_audit=_audit_progress())
+    _print_audits(res)
+    return bool(res.audit_errors)
 
 
 def _fraction(text: str) -> float:

@@ -6,6 +6,10 @@ are the checks whose verdict changed, those whose worst ratio moved by more than
 threshold (same verdict), and those with results in one version only. A revision is a code version
 in the store, a unique prefix of one, or a git revision of this checkout whose commit is (a unique
 prefix of) one.
+
+Verdicts rest on each version's stored uniformity audits (:func:`theorems._audit.check_verdict`),
+and ``audit_changed`` lists the checks whose audit verdict (``uniform``, ``non-uniform in d``,
+``inconclusive``, ``audit timeout``, ``not audited``, ...) differs between the versions.
 """
 from __future__ import annotations
 
@@ -82,16 +86,19 @@ def compare(store, rev_a: str, rev_b: str, threshold: float = THRESHOLD, root: P
     sides = {}
     for key, v in (("a", va), ("b", vb)):
         rows = list(store.rows(version=v))
-        sides[key] = {"rows": len(rows), "checks": {s["check"]: s for s in summarise(rows)}}
+        sides[key] = {"rows": len(rows), "checks": {s["check"]: s for s in summarise(rows, audits=store.audits(v))}}
     A, B = sides["a"]["checks"], sides["b"]["checks"]
     out = {"a": {"rev": rev_a, "version": va, "rows": sides["a"]["rows"]}, "b": {"rev": rev_b, "version": vb, "rows": sides["b"]["rows"]},
-           "threshold": threshold, "verdict_changed": [], "ratio_moved": [], "only_a": [], "only_b": [], "unchanged": 0}
+           "threshold": threshold, "verdict_changed": [], "ratio_moved": [], "only_a": [], "only_b": [], "unchanged": 0, "audit_changed": []}
     for cid in list(A) + [c for c in B if c not in A]:  # the report's order (catalog order)
         if cid not in B or cid not in A:
             s = A.get(cid) or B[cid]
             out["only_a" if cid in A else "only_b"].append({"check": cid, "verdict": s["verdict"], "worst_ratio": s["worst_ratio"], "instances": s["instances"]})
             continue
         a, b = A[cid], B[cid]
+        if a["audit_verdict"] != b["audit_verdict"]:
+            out["audit_changed"].append({"check": cid, "audit_a": a["audit_verdict"], "audit_b": b["audit_verdict"],
+                                         "verdict_a": a["verdict"], "verdict_b": b["verdict"]})
         entry = {"check": cid, "verdict_a": a["verdict"], "verdict_b": b["verdict"], "worst_ratio_a": a["worst_ratio"], "worst_ratio_b": b["worst_ratio"],
                  "relative_change": relative_change(a["worst_ratio"], b["worst_ratio"]), "instances_a": a["instances"], "instances_b": b["instances"]}
         if a["verdict"] != b["verdict"]:
@@ -124,6 +131,14 @@ def markdown(c: dict) -> str:
         else:
             L.append("None.")
         L.append("")
+    L += [f"## Audit verdict changed ({len(c['audit_changed'])})", ""]
+    if c["audit_changed"]:
+        L += ["| check | audit A | audit B | verdict A | verdict B |", "|---|---|---|---|---|"]
+        L += [f"| `{e['check']}` | {e['audit_a'] or '-'} | {e['audit_b'] or '-'} | {e['verdict_a']} | {e['verdict_b']} |"
+              for e in c["audit_changed"]]
+    else:
+        L.append("None.")
+    L.append("")
     for key, title in (("only_a", "Only in A"), ("only_b", "Only in B")):
         if c[key]:
             L += [f"## {title} ({len(c[key])})", "", "| check | verdict | worst ratio | instances |", "|---|---|---|---|"]

@@ -10,6 +10,13 @@ Writes into ``out`` (default ``reports/``):
   figure reproductions with a sentence on what each figure showed;
 - ``results.json``: the same numbers, machine-readable.
 
+Checks that declare a hidden constant (``uniform_in``) are judged with their uniformity audit, as
+stored (``Store.audits``; :func:`theorems._audit.check_verdict`): the index has a line per audited
+check (verdict, parameters, scales, worst constants, exponents with 95% intervals, witness) and each
+paper page a "Uniformity audits" section, with one log-log figure per audit
+(``<check>-audit.png``) and the witnesses in ``worst/<check>.audit-<param>.json``. A failed or
+missing audit is shown as such.
+
 Only rows of one code version are used (the current one by default). The Markdown and JSON depend
 only on those rows, in a fixed order: the same store gives byte-identical files (figures may
 differ in metadata only).
@@ -24,7 +31,7 @@ import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from theorems._audit import coverage, coverage_markdown, gaps
+from theorems._audit import audit_word, check_verdict, coverage, coverage_markdown, exponent_text, gaps, short_witness, worst_range
 from theorems._core import ACCEPTABLE, COUNTEREXAMPLE, INCONSISTENT, MEASURED, OUTSIDE, UNRESOLVED, VACUOUS
 from theorems._registry import all_checks, get
 from theorems._store import DEFAULT_PATH, Store
@@ -102,13 +109,18 @@ def _constants_text(constants: dict, limit: int = 4) -> str:
     return "; ".join(ex + rest) or "-"
 
 
-def summarise(rows: list[dict], errors: list[dict] = ()) -> list[dict]:
+def summarise(rows: list[dict], errors: list[dict] = (), audits: dict | None = None) -> list[dict]:
+    """Per check (catalog order): counts, worst instance, coverage and the verdict, resting on its
+    stored audit (``audits``: check -> ``Store.audits`` row) where it declares ``uniform_in``."""
     by, errs = defaultdict(list), defaultdict(list)
+    audits = audits or {}
     for r in rows:
         by[r["check"]].append(r)
     for e in errors:  # error rows of the store (failed, timed-out or lost evaluations)
         errs[e["check"]].append(e)
         by[e["check"]]
+    for cid in audits:
+        by[cid]
     order = {c.id: i for i, c in enumerate(all_checks())}
     out = []
     for cid in sorted(by, key=lambda c: (order.get(c, 10**6), c)):
@@ -124,6 +136,7 @@ def summarise(rows: list[dict], errors: list[dict] = ()) -> list[dict]:
             worst = max(decided, key=lambda r: (_ratio(r["measurement"]) if not math.isnan(_ratio(r["measurement"])) else -math.inf, r["instance_hash"]))
             # ties: the largest ratio, then the largest hash (a fixed, order-free choice)
         regimes = Counter(r["measurement"]["regime"] for r in rs)
+        audited = chk is not None and bool(chk.uniform_in)
         out.append({
             "check": cid,
             "paper": cid.split("/")[0],
@@ -134,7 +147,9 @@ def summarise(rows: list[dict], errors: list[dict] = ()) -> list[dict]:
             "regimes": dict(sorted(regimes.items())),
             "instances": len(rs),
             "verdicts": dict(sorted(counts.items())),
-            "verdict": _verdict_word(chk, counts),
+            "verdict": check_verdict(chk, _verdict_word(chk, counts), audits.get(cid)),
+            "audit_verdict": audit_word(audits.get(cid)) if audited or cid in audits else None,
+            "audit": audits.get(cid),
             "erratum": chk.erratum if chk else "",
             "worst_ratio": None if worst is None else worst["measurement"]["ratio"],
             "worst_tolerance": None if worst is None else worst["measurement"]["tolerance"],
@@ -166,7 +181,8 @@ def render(store_path=None, out_dir="reports", version: str | None = None) -> di
         version = version or code_version()
         rows = list(store.rows(version=version))
         errors = store.errors(version=version)
-    summary = summarise(rows, errors)
+        audits = store.audits(version)
+    summary = summarise(rows, errors, audits)
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_tmp(out)
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}{_TMP}{os.getpid()}-"))
@@ -190,6 +206,8 @@ def _write(tmp: Path, out: Path, summary, rows, errors, version) -> dict:
         s["worst_instance_file"] = None
         if s["worst_instance"] is not None:
             s["worst_instance_file"] = "worst/" + _write_worst(tmp / "worst", s["check"], s["worst_instance"])
+        s["witness_files"] = {p: "worst/" + _write_worst(tmp / "worst", f"{s['check']}.audit-{p}", r["witness"])
+                              for p, r in _audit_params(s).items()}
     papers = sorted({s["paper"] for s in summary}, key=lambda p: list(PAPERS).index(p) if p in PAPERS else 99)
     (tmp / "README.md").write_text(_index(summary, version, len(rows), papers))
     for p in papers:
@@ -198,8 +216,9 @@ def _write(tmp: Path, out: Path, summary, rows, errors, version) -> dict:
         figures = [(png, text) for png, text in FIGURES.get(p, []) if (out / png).is_file()]
         (tmp / f"{p}-sweep.md").write_text(_page(p, ps, version, made, figures))
     result = {"code_version": version, "rows": len(rows),
-              "checks": [{**{k: v for k, v in s.items() if k not in ("ratios", "details_at_worst", "worst_instance", "coverage")},
+              "checks": [{**{k: v for k, v in s.items() if k not in ("ratios", "details_at_worst", "worst_instance", "coverage", "audit")},
                           "coverage_gaps": gaps(s["coverage"])} for s in summary],
+              "audits": [_audit_json(s) for s in summary if s["audit"] is not None],
               "results": [{"check": r["check"], "instance_hash": r["instance_hash"], "ratio": r["measurement"]["ratio"],
                            "tolerance": r["measurement"]["tolerance"], "regime": r["measurement"]["regime"], "verdict": r["measurement"]["verdict"]}
                           for r in rows],
@@ -211,7 +230,7 @@ def _write(tmp: Path, out: Path, summary, rows, errors, version) -> dict:
 def _outputs() -> set[str]:
     """Every name a report may write at the top of its folder (to remove those it no longer makes)."""
     names = {"README.md", "results.json", "worst"} | {f"{p}-sweep.md" for p in PAPERS} | {f"{p}-ratios.png" for p in PAPERS}
-    return names | {_png_name(c.id) for c in all_checks()}
+    return names | {_png_name(c.id) for c in all_checks()} | {_audit_png(c.id) for c in all_checks()}
 
 
 def _move_into_place(tmp: Path, out: Path) -> None:
@@ -277,8 +296,58 @@ def _index(summary, version, nrows, papers) -> str:
         statement = s["statement"].replace("|", "\\|")  # the statements' norms |x| would split the cells
         L.append(f"| `{s['check']}` | {statement} | {s['regime']} | {s['instances']}{_errors_text(s, ' + ')} | {_f(s['worst_ratio'])} | "
                  f"{_constants_text(s['constants_at_worst'])} | {s['verdict']} | [{s['paper']}]({s['paper']}-sweep.md#{anchor}) |")
+    audited = [s for s in summary if s["audit_verdict"] is not None]
+    if audited:
+        L += ["", "## Uniformity audits", "",
+              "Checks with a hidden constant (O, Omega, a constant independent of ...): the worst constant followed as each "
+              "parameter grows (`python -m theorems audit ID`). A `measured` verdict says `consistent` only where the audit "
+              "says `uniform`. Per parameter: the scales reached, the range of the worst constants, the fitted exponent "
+              "with its 95% interval, the witness (the worst instance).", "",
+              *AUDIT_HEAD]
+        L += [_audit_line(s) for s in audited]
     L += ["", "Pages: " + " · ".join(f"[{PAPERS.get(p, p)}]({p}-sweep.md)" for p in papers), ""]
     return "\n".join(L) + "\n"
+
+
+def _audit_params(s) -> dict:
+    """The per-parameter results of a check's stored audit (empty when none, or when it failed)."""
+    a = s.get("audit")
+    return a["result"]["params"] if a is not None and a["kind"] == "ok" else {}
+
+
+def _audit_json(s) -> dict:
+    """A check's stored audit for ``results.json``: the audit's JSON, its witnesses as files."""
+    a = s["audit"]
+    out = {"check": s["check"], "kind": a["kind"], "audit_verdict": s["audit_verdict"], "verdict": s["verdict"],
+           "error": a["error"], "seconds": round(a["finished"] - a["started"], 3)}
+    if a["kind"] == "ok":
+        out["params"] = {p: {**{k: v for k, v in r.items() if k != "witness"}, "witness_file": s["witness_files"][p]}
+                         for p, r in a["result"]["params"].items()}
+    return out
+
+
+AUDIT_HEAD = ["| check | audit | parameter | scales | worst constant | exponent [95%] | witness | verdict |",
+              "|---|---|---|---|---|---|---|---|"]
+
+
+def _audit_line(s) -> str:
+    """One line of the audit table: per parameter (joined by ``<br>``) its scales, worst constants,
+    exponent and witness; a failed or missing audit says so."""
+    anchor = s["check"].replace("/", "").replace(".", "")
+    name = f"[`{s['check']}`]({s['paper']}-sweep.md#{anchor})"
+    ps = _audit_params(s)
+    if not ps:
+        a = s["audit"]
+        why = f": {a['error']}" if a is not None and a.get("error") else ""
+        return f"| {name} | **{s['audit_verdict']}**{why} | - | - | - | - | - | {s['verdict']} |"
+    cells = [[], [], [], [], []]
+    for p, r in ps.items():
+        wit = short_witness(r["witness"], 40).replace("|", "\\|")
+        for cell, text in zip(cells, (f"{p}: {r['verdict']}", f"{_f(r['scales'][0], 'g')} .. {_f(r['scales'][-1], 'g')} ({len(r['scales'])})",
+                                      f"{r['constant']} ({r['kind']}): {worst_range(r)}", exponent_text(r),
+                                      f"[{wit}]({s['witness_files'][p]})")):
+            cell.append(text)
+    return f"| {name} | **{s['audit_verdict']}** | " + " | ".join("<br>".join(c) for c in cells) + f" | {s['verdict']} |"
 
 
 def _errors_text(s, prefix: str = "") -> str:
@@ -298,6 +367,9 @@ def _page(paper, ps, version, made: set[str], figures: list) -> str:
               f"- verdict: **{s['verdict']}**; worst ratio {_f(s['worst_ratio'])} (tolerance {_f(s['worst_tolerance'], '.2g')})"]
         if s.get("erratum"):
             L.append(f"- erratum: {s['erratum']}")
+        if s["audit_verdict"] is not None:
+            L.append(f"- uniformity audit: **{s['audit_verdict']}** (see [Uniformity audits]({s['paper']}-sweep.md#uniformity-audits); "
+                     f"`python -m theorems audit {s['check']}`)")
         if s["errors"]:
             L.append(f"- errors: {_errors_text(s)}; first: {s['first_error']} (`python -m theorems sweep --retry-errors` runs them again)")
         if s["worst_instance"] is not None:
@@ -312,9 +384,26 @@ def _page(paper, ps, version, made: set[str], figures: list) -> str:
             L += [("- **not covered** by the sweep (declared range only partly reached): " + ", ".join(short)) if short
                   else "- coverage: every declared range reached", "", *coverage_markdown(s["coverage"])]
         L.append("")
+    audited = [s for s in ps if s["audit_verdict"] is not None]
+    if audited:
+        L += ["## Uniformity audits", "", "The worst hidden constant per scale as one parameter grows, the others fixed "
+              "(`python -m theorems audit ID`): `uniform` (the 95% interval excludes a 3x drift over the range), `non-uniform` "
+              "(an erratum) or `inconclusive`; the verdicts of these checks rest on them.", "", *AUDIT_HEAD]
+        L += [_audit_line(s) for s in audited]
+        L.append("")
+        for s in audited:
+            for p, r in _audit_params(s).items():
+                L.append(f"- `{s['check']}`, {p}: {r['why']}" + (f"; family: {r['family']}" if r.get("family") else ""))
+            if _audit_png(s["check"]) in made:
+                L += ["", f"![audit of {s['check']}]({_audit_png(s['check'])})", ""]
+        L.append("")
     for png, text in figures:
         L += [f"### {png}", "", text, "", f"![{png}]({png})", ""]
     return "\n".join(L) + "\n"
+
+
+def _audit_png(cid: str) -> str:
+    return cid.replace("/", "-") + "-audit.png"
 
 
 def _png_name(cid: str) -> str:
@@ -375,4 +464,32 @@ def _figures(paper, ps, out: Path) -> set[str]:
         fig.savefig(out / _png_name(s["check"]), dpi=90, metadata=meta)
         plt.close(fig)
         made.add(_png_name(s["check"]))
+    for s in ps:
+        if _audit_figure(plt, s, out / _audit_png(s["check"]), meta):
+            made.add(_audit_png(s["check"]))
     return made
+
+
+def _audit_figure(plt, s, path: Path, meta) -> bool:
+    """One small log-log figure of a check's audit: per parameter the worst constant against the
+    scale (a point that cannot be drawn on a log axis, <= 0 or not finite, is left out and counted in
+    the title). False when there is nothing to draw."""
+    ps = _audit_params(s)
+    if not ps:
+        return False
+    fig, axes = plt.subplots(1, len(ps), figsize=(2.8 * len(ps), 2.3), squeeze=False)
+    for ax, (p, r) in zip(axes[0], ps.items()):
+        pts = [(float(x), float(c)) for x, c in zip(r["scales"], r["worst_constant"])]
+        ok = [(x, c) for x, c in pts if math.isfinite(c) and c > 0]
+        if ok:
+            ax.loglog(*zip(*ok), "o-", ms=3, lw=1)
+        ax.set_xlabel(p, fontsize=7)
+        ax.set_ylabel(f"worst {r['constant']}", fontsize=7)
+        ax.tick_params(labelsize=6)
+        left = f", {len(pts) - len(ok)} not drawn" if len(ok) < len(pts) else ""
+        ax.set_title(f"{r['verdict']}, e = {exponent_text(r).split(' ')[0]}{left}", fontsize=7)
+    fig.suptitle(s["check"], fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=72, metadata=meta)
+    plt.close(fig)
+    return True

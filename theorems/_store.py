@@ -11,13 +11,17 @@ a sweep killed at any point and run again neither loses nor duplicates rows). An
 evaluation failed is an *error row* (table ``errors``, same key; kind ``error``, ``timeout`` or
 ``lost``, the error in one line) until a later run of the same code version succeeds on it.
 
-Schema 2 (schema 1 had no ``errors`` table: opening a schema-1 store adds it, in one transaction,
-rows kept). Creating a store is idempotent (two processes may create the same new store at once).
+Uniformity audits (``theorems._audit.audit``) are stored per check and code version in table
+``audits``: the audit's JSON, or its failure (kind ``error``, ``timeout``, ``lost``, one line), so
+that a report rebuilt from the same store shows the same audits without running them again.
+
+Schema 3 (schema 1 had no ``errors`` table, schema 2 no ``audits`` table: opening an older store
+adds what it lacks, in one transaction, rows kept). Creating a store is idempotent (two processes may create the same new store at once).
 A file that is not an SQLite database, an SQLite database that is not a results store, damaged
 data pages (``PRAGMA quick_check`` on opening), a folder, or a path whose folder cannot be made
 give :class:`StoreError` and leave the file as it is. ``Store(path, readonly=True)`` (used by
 ``report``) never writes: it also reads a store on a read-only file or folder, and a schema-1
-store as it is (no error rows).
+or schema-2 store as it is (no error rows, no audits).
 """
 from __future__ import annotations
 
@@ -33,7 +37,9 @@ from pathlib import Path
 from typing import Any, Iterator
 
 MAGIC = "gd-theorems results store"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+#: older schemas a store is upgraded from in place (read as they are by a read-only store)
+UPGRADABLE = ("1", "2")
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "reports" / "results.sqlite"
 
 _SCHEMA = """
@@ -64,6 +70,16 @@ CREATE TABLE IF NOT EXISTS errors (
     started REAL NOT NULL,
     finished REAL NOT NULL,
     PRIMARY KEY (check_id, instance_hash, code_version)
+);
+CREATE TABLE IF NOT EXISTS audits (
+    check_id TEXT NOT NULL,
+    code_version TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    result TEXT,
+    error TEXT,
+    started REAL NOT NULL,
+    finished REAL NOT NULL,
+    PRIMARY KEY (check_id, code_version)
 );
 """
 #: kinds of error rows: the evaluation raised; it ran past the timeout; its worker died, retries included
@@ -145,7 +161,7 @@ class Store:
             raise StoreError(f"{self.path}: cannot open the store ({exc})") from None
         try:
             if readonly:
-                self.schema = self._validate(upgradable=True)  # a schema-1 store reads as one without error rows
+                self.schema = self._validate(upgradable=True)  # an older store reads as one without error rows / audits
             else:
                 with self._tx():  # BEGIN IMMEDIATE: a concurrent creator finishes first
                     self._create_or_upgrade()
@@ -163,7 +179,7 @@ class Store:
 
     def _create_or_upgrade(self) -> None:
         """In the caller's transaction: make the tables of an empty database (idempotent: ``IF NOT
-        EXISTS``, ``INSERT OR IGNORE``), or validate a store and upgrade schema 1 to 2."""
+        EXISTS``, ``INSERT OR IGNORE``), or validate a store and upgrade schema 1 or 2 to 3."""
         tables = {t for (t,) in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if tables and "meta" not in tables:
             raise StoreError(f"{self.path}: an SQLite file, but not a results store (no '{MAGIC}' marker)")
@@ -171,16 +187,16 @@ class Store:
             self._db.execute(_SCHEMA.strip().split(";")[0])
             self._db.execute("INSERT OR IGNORE INTO meta VALUES ('magic', ?), ('schema', ?)", (MAGIC, str(SCHEMA_VERSION)))
         schema = self._validate(upgradable=True)
-        for stmt in _SCHEMA.strip().split(";"):  # the tables of a new store, the errors table of a schema-1 one
+        for stmt in _SCHEMA.strip().split(";"):  # the tables of a new store, those an older one lacks
             if stmt.strip():
                 self._db.execute(stmt)
-        if schema == "1":
+        if schema in UPGRADABLE:
             self._db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION),))
         self.schema = str(SCHEMA_VERSION)
 
     def _validate(self, upgradable: bool = False) -> str:
-        """The store's schema version (StoreError unless a results store this code reads; schema 1
-        too when ``upgradable``)."""
+        """The store's schema version (StoreError unless a results store this code reads; the
+        ``UPGRADABLE`` schemas too when ``upgradable``)."""
         try:
             meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
         except sqlite3.DatabaseError as exc:
@@ -188,7 +204,7 @@ class Store:
         if meta.get("magic") != MAGIC:
             raise StoreError(f"{self.path}: an SQLite file, but not a results store (no '{MAGIC}' marker)")
         schema = meta.get("schema")
-        if schema != str(SCHEMA_VERSION) and not (upgradable and schema == "1"):
+        if schema != str(SCHEMA_VERSION) and not (upgradable and schema in UPGRADABLE):
             raise StoreError(f"{self.path}: results store of schema {schema}, this code reads {SCHEMA_VERSION}")
         return schema
 
@@ -280,6 +296,43 @@ class Store:
         q += (" WHERE " + " AND ".join(cond) if cond else "") + " ORDER BY check_id, instance_hash, code_version"
         keys = ("check", "instance_hash", "code_version", "instance", "kind", "error", "started", "finished")
         return [dict(zip(keys, (*r[:3], json.loads(r[3]), *r[4:]))) for r in self._db.execute(q, args)]
+
+    # ---------------------------------------------------------------- audits
+
+    def add_audit(self, *, check_id: str, version: str, result: dict | None = None, kind: str = "ok",
+                  error: str = "", started: float, finished: float) -> None:
+        """Write (or replace) the audit of ``check_id`` for ``version``: ``result`` (JSON-ready) with
+        kind ``ok``, or a failure of one of ``ERROR_KINDS`` with its ``error`` (made one line)."""
+        if kind != "ok" and kind not in ERROR_KINDS:
+            raise ValueError(f"audit kind must be 'ok' or one of {', '.join(ERROR_KINDS)}, got {kind!r}")
+        with self._tx():
+            self._db.execute("INSERT OR REPLACE INTO audits VALUES (?,?,?,?,?,?,?)",
+                             (check_id, version, kind, None if result is None else canonical_json(result),
+                              one_line(error) if error else None, started, finished))
+
+    def audits(self, version: str | None = None) -> dict[str, dict]:
+        """The stored audits of ``version`` (all versions: keyed ``(check, version)``), each
+        ``{"check", "code_version", "kind", "result", "error", "started", "finished"}`` with the
+        result parsed; empty for an older store opened read-only."""
+        if self.schema in UPGRADABLE:
+            return {}
+        q, args = "SELECT check_id, code_version, kind, result, error, started, finished FROM audits", []
+        if version is not None:
+            q, args = q + " WHERE code_version = ?", [version]
+        keys = ("check", "code_version", "kind", "result", "error", "started", "finished")
+        out = {}
+        for r in self._db.execute(q + " ORDER BY check_id, code_version", args):
+            a = dict(zip(keys, r))
+            a["result"] = None if a["result"] is None else json.loads(a["result"])
+            out[a["check"] if version is not None else (a["check"], a["code_version"])] = a
+        return out
+
+    def checks(self, version: str) -> list[str]:
+        """The checks with results or error rows of ``version``."""
+        q = "SELECT check_id FROM results WHERE code_version = ?"
+        if self.schema != "1":
+            q += " UNION SELECT check_id FROM errors WHERE code_version = ?"
+        return [c for (c,) in self._db.execute(q + " ORDER BY check_id", (version,) * (1 if self.schema == "1" else 2))]
 
     def versions(self) -> list[str]:
         return [v for (v,) in self._db.execute("SELECT DISTINCT code_version FROM results ORDER BY code_version")]

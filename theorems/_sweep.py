@@ -15,6 +15,12 @@ Failing work does not stop a sweep: an evaluation that raises, runs past ``timeo
 worker is stopped and replaced) or whose worker dies (run again ``LOST_RETRIES`` times) becomes an
 error row of the store (kind ``error``, ``timeout``, ``lost``), skipped by later runs until
 ``retry_errors``. Local workers exit when their driver dies, even by SIGKILL.
+
+Uniformity audits (``theorems._audit.audit``) of the swept checks that declare ``uniform_in`` run
+as tasks of the same pool (submitted first: they are the longest), with the same timeout and
+failure handling; each is stored once per check and code version (``Store.add_audit``), a failed
+one as an audit of kind ``error`` / ``timeout`` / ``lost``, skipped like error rows until
+``retry_errors``.
 """
 from __future__ import annotations
 
@@ -30,6 +36,7 @@ import time
 import warnings
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from typing import Callable
 from multiprocessing.connection import wait
 
 from hypothesis import HealthCheck, Phase, given, settings
@@ -157,13 +164,31 @@ def _exit_with(driver: int) -> None:
     threading.Thread(target=watch, daemon=True, name="exit-with-driver").start()
 
 
+#: the key of the "instance" of a pool task that runs the check's uniformity audit (its value: the
+#: parameters to audit, [] for all declared) instead of an evaluation
+AUDIT_KEY = "__audit__"
+
+
+def audit_task(params=None) -> dict:
+    """The pool task's instance that runs an audit of ``params`` (default: all declared)."""
+    return {AUDIT_KEY: list(params or [])}
+
+
+def is_audit(instance) -> bool:
+    return isinstance(instance, dict) and list(instance) == [AUDIT_KEY]
+
+
 def evaluate_task(check_id: str, instance: dict) -> tuple[dict | None, str | None, float, float]:
     """Run in a worker: ``(measurement json, error, started, finished)``; ``error`` (the exception,
-    one line) when the evaluation raised."""
+    one line) when the evaluation raised. For an :func:`audit_task`: the audit's JSON instead."""
     import theorems  # noqa: F401  (registers the checks in a fresh worker)
 
     started = time.time()
     try:
+        if is_audit(instance):
+            from theorems._audit import audit
+
+            return audit(get(check_id), instance[AUDIT_KEY] or None), None, started, time.time()
         m = get(check_id).evaluate(instance).to_json()
         return m, None, started, time.time()
     except Exception as exc:  # noqa: BLE001  (stored as an error row by the driver)
@@ -179,13 +204,21 @@ class SweepResult:
     written: int = 0
     errors: list = field(default_factory=list)  # (check, instance hash[:12], kind, error) of this run
     remaining_errors: int = 0  # error rows of the swept checks and this code version, after the sweep
+    audits_planned: int = 0  # swept checks that declare uniform_in
+    audits_skipped: int = 0  # their audit (or its failure) already stored for this code version
+    audits_written: int = 0
+    audit_errors: list = field(default_factory=list)  # (check, kind, error) of this run's failed audits
+    remaining_audit_errors: int = 0  # failed audits of the swept checks and this code version, after the sweep
     seconds: float = 0.0
 
 
 def sweep(check_ids: list[str] | None = None, *, profile: str = "quick", store_path=None, workers: int | None = None,
           scheduler: str | None = None, progress: bool | None = None, timeout: float = DEFAULT_TIMEOUT,
-          retry_errors: bool = False) -> SweepResult:
-    """Evaluate every planned instance not yet in the store. Instances are generated check by check
+          retry_errors: bool = False, rows: bool = True, audits: bool = True,
+          on_audit: Callable[[str, dict], None] | None = None) -> SweepResult:
+    """Evaluate every planned instance not yet in the store (``rows``) and run the uniformity audit
+    of every check that declares ``uniform_in`` and has none stored (``audits``); ``on_audit(check,
+    stored audit)`` is called as each audit finishes (progress lines). Instances are generated check by check
     (expensive checks, those with the fewest instances, first) and submitted as soon as generated,
     so that the workers start while the driver is still drawing the next check's instances.
 
@@ -208,7 +241,15 @@ def sweep(check_ids: list[str] | None = None, *, profile: str = "quick", store_p
         def record(cid, inst, out, kind):
             nonlocal worst
             m, err, started, finished = out
-            if err is not None:
+            if is_audit(inst):
+                store.add_audit(**audit_row(cid, out, kind), version=version)
+                if err is None:
+                    res.audits_written += 1
+                else:
+                    res.audit_errors.append((cid, kind or "error", err))
+                if on_audit is not None:
+                    on_audit(cid, store.audits(version)[cid])
+            elif err is not None:
                 kind = kind or "error"
                 store.add_error(check_id=cid, instance=inst, version=version, kind=kind, error=err, started=started, finished=finished)
                 res.errors.append((cid, instance_hash(inst)[:12], kind, err))
@@ -222,7 +263,19 @@ def sweep(check_ids: list[str] | None = None, *, profile: str = "quick", store_p
                 bar.update(1)
                 bar.set_postfix_str(f"worst ratio {worst:.4g}" if math.isfinite(worst) else "")
 
-        for chk in checks:
+        stored = store.audits(version) if audits else {}
+        for chk in checks if audits else ():  # the longest tasks first
+            if not chk.uniform_in:
+                continue
+            old = stored.get(chk.id)
+            res.audits_planned += 1
+            if old is None or (retry_errors and old["kind"] != "ok"):
+                pool.submit(chk.id, audit_task())
+                if bar is not None:
+                    bar.total = (bar.total or 0) + 1
+            else:
+                res.audits_skipped += 1
+        for chk in checks if rows else ():
             if retry_errors:
                 todo = [e["instance"] for e in store.errors(version, chk.id)]
                 res.planned += len(todo)
@@ -246,9 +299,38 @@ def sweep(check_ids: list[str] | None = None, *, profile: str = "quick", store_p
         pool.drain(record, block=True)
         if bar is not None:
             bar.close()
-        res.remaining_errors = sum(len(store.done(c.id, version, errors=True)) for c in checks)
+        res.remaining_errors = sum(len(store.done(c.id, version, errors=True)) for c in checks) if rows else 0
+        failed = {c for c, a in store.audits(version).items() if a["kind"] != "ok"}
+        res.remaining_audit_errors = sum(c.id in failed for c in checks if c.uniform_in) if audits else 0
     res.seconds = time.time() - t0
     return res
+
+
+def audit_row(cid: str, out: tuple, kind: str | None) -> dict:
+    """A pool task's outcome for an audit as a stored audit (``Store.add_audit``'s fields)."""
+    m, err, started, finished = out
+    return {"check_id": cid, "result": m, "kind": "ok" if err is None else kind or "error", "error": err or "",
+            "started": started, "finished": finished}
+
+
+def run_audits(check_ids: list[str], *, workers: int | None = None, timeout: float = DEFAULT_TIMEOUT, params=None,
+               on_audit: Callable[[str, dict], None] | None = None) -> dict[str, dict]:
+    """Run the audits of ``check_ids`` (of ``params``, default all declared) on a local pool, like a
+    sweep's tasks (timeouts, dead workers), without a store; returns check -> audit as
+    ``Store.audits`` gives it, in the order of ``check_ids``."""
+    got: dict = {}
+    with _LocalPool(workers, timeout) as pool:
+        for cid in check_ids:
+            pool.submit(cid, audit_task(params))
+
+        def record(cid, inst, out, kind):
+            r = audit_row(cid, out, kind)
+            got[cid] = {"check": r.pop("check_id"), **r, "error": r["error"] or None}
+            if on_audit is not None:
+                on_audit(cid, got[cid])
+
+        pool.drain(record, block=True)
+    return {cid: got[cid] for cid in check_ids}
 
 
 class _Pool:
