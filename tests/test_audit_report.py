@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_report_output import add_row
-from theorems import _audit, _compare, _registry, _report, _store, _sweep
+from theorems import _audit, _compare, _registry, _store, _sweep
 from theorems._audit import NOT_AUDITED, check_verdict
 from theorems._cli import main
 
@@ -47,6 +47,7 @@ def test_verdicts_rest_on_audits():
     assert check_verdict(flat, "measured only: outside envelope", ok_row("uniform")) == "measured only: outside envelope"
     assert check_verdict(flat, None, ok_row("uniform")) == "consistent"  # `audit` without rows
     assert check_verdict(plain, "measured only", None) == "measured only"  # no uniform_in: unchanged
+    assert check_verdict(flat, "inside envelope", None) == NOT_AUDITED  # the pytest summary: no audits run there
     lower = get("satpathi21/lemma1/lower")
     assert check_verdict(lower, "false as printed", None) == "false as printed"
 

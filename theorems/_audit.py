@@ -405,7 +405,7 @@ NOT_AUDITED = "not audited"
 #: the word of a check whose audit could not exclude a drift (no reassurance either way)
 INCONCLUSIVE_AUDIT = "inconclusive (audit)"
 #: verdict words (from the rows alone) that an audit may turn: they claim nothing is wrong
-_REASSURING = ("holds", "consistent", "measured only")
+_REASSURING = ("holds", "consistent", "measured only", "inside envelope")
 
 
 def audit_word(row: Mapping | None) -> str:
@@ -427,7 +427,8 @@ def check_verdict(check, base: str | None, row: Mapping | None) -> str:
 
     A check without ``uniform_in`` keeps ``base``. With one: a non-uniform audit makes it ``false as
     printed: non-uniform in NAME (audit)`` (an erratum) whatever the rows say; a base that claims
-    nothing wrong (holds / consistent / measured only, with its "(N unresolved)" note) becomes
+    nothing wrong (holds / consistent / measured only / inside envelope, with its "(N unresolved)"
+    note) becomes
     ``consistent`` only where the audit says ``uniform`` (``holds`` stays ``holds``),
     ``inconclusive (audit)`` where it says ``inconclusive``, ``not audited`` where no audit was run,
     and ``not audited (audit error)`` (``timeout``, ``lost``) where it failed. Any other base (a
