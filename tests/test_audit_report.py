@@ -132,7 +132,9 @@ def test_report_runs_the_audits_a_store_lacks_once_and_not_on_a_read_only_store(
     import os
 
     p, out = tmp_path / "s.sqlite", tmp_path / "r"
-    assert main(["sweep", "fakeaudit/flat", "fakeaudit/plain", "--store", str(p), "--no-audits", "--workers", "1"]) == 0
+    with _store.Store(p) as s:  # rows without their audit (as a sweep --no-audits leaves them)
+        for cid in ("fakeaudit/flat", "fakeaudit/plain"):
+            add_row(s, cid, VERSION, 0.5, verdict="inside envelope", regime="measured")
     with monkeypatch.context() as m:
         m.setattr(os, "access", lambda *a: False)  # a read-only store (root ignores chmod)
         assert main(["report", "--store", str(p), "--out", str(out)]) == 0
@@ -214,3 +216,15 @@ def test_audit_bad_input_exits_2_with_one_line(capsys, args, what):
     assert main(args) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and what in err and "Traceback" not in err
+
+
+def test_sweep_no_audits_flag_reaches_the_sweep(monkeypatch, capsys):
+    seen = []
+
+    def fake_sweep(ids, **kw):
+        seen.append(kw["audits"])
+        return _sweep.SweepResult("v")
+
+    monkeypatch.setattr(_sweep, "sweep", fake_sweep)
+    assert main(["sweep", "fakeaudit/flat", "--no-audits"]) == 0 and main(["sweep", "fakeaudit/flat"]) == 0
+    assert seen == [False, True] and "audits:" not in capsys.readouterr().out
