@@ -34,6 +34,7 @@ examples:
   python -m theorems sweep oymak19/theorem4.1 --scheduler tcp://127.0.0.1:8786
   python -m theorems report --out reports                   # runs the quick sweep first if needed
   python -m theorems audit satpathi21/lemma1/lower --param d   # is the hidden constant uniform in d?
+  python -m theorems audit --all --workers 2 --json           # every check's audit, on 2 worker processes
   python -m theorems compare HEAD~1 HEAD --threshold 5%      # what moved between two code versions
   python -m theorems figure1 --out reports/satpathi21-figure1.png --compare
 """
