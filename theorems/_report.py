@@ -135,7 +135,7 @@ def summarise(rows: list[dict], errors: list[dict] = ()) -> list[dict]:
             "instances": len(rs),
             "verdicts": dict(sorted(counts.items())),
             "verdict": _verdict_word(chk, counts),
-            "erratum": chk.erratum if chk else "",
+            "erratum": str(chk.erratum) if chk and chk.erratum else "",
             "worst_ratio": None if worst is None else worst["measurement"]["ratio"],
             "worst_tolerance": None if worst is None else worst["measurement"]["tolerance"],
             "worst_instance_hash": None if worst is None else worst["instance_hash"],

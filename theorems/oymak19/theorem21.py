@@ -31,10 +31,11 @@ from collections import OrderedDict
 import numpy as np
 from hypothesis import strategies as st
 
-from theorems._core import CERTIFIED, HYP_CERTIFIED, HYP_FALSE, HYPOTHESES_FALSE, MEASURED, Check, Measurement
+from theorems._core import CERTIFIED, HYP_CERTIFIED, HYP_FALSE, HYPOTHESES_FALSE, MEASURED, Check, Measurement, Testing
 from theorems._instances import Spec
 from theorems._registry import register
 from theorems.oymak19 import _problems, _setup, _trajectory
+from theorems.oymak19._refusals import REFUSES
 from theorems.oymak19 import _quantifiers as Q
 
 RESOLUTION = 1e-6
@@ -315,10 +316,12 @@ the result estimated."""
 
 
 def _register(id_, title, statement, equation, regime, evaluate, spec=SPEC, strategy=instances, hyps=None, derivation="",
-              quantifiers=Q.GD):
+              quantifiers=Q.GD, testing=Testing(unresolved_ok=_trajectory.WIDE)):
     register(
         Check(
-            id=id_, title=title, statement=statement, equation=equation, regime=regime, derivation=derivation,
+            id=id_, title=title,
+            testing=testing, refuses=REFUSES[id_],
+            statement=statement, equation=equation, regime=regime, derivation=derivation,
             quantifiers=quantifiers,
             hypotheses=hyps or {_setup.A1: "J is L-Lipschitz on D", _setup.A2: "Jacobian well conditioned on D", _setup.STEP: "eta <= min(1, alpha^2/(L r0))/(2 beta^2)"},
             spec=spec, evaluate_validated=evaluate, strategy=strategy,
