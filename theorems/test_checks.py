@@ -9,7 +9,8 @@ declared on its :class:`theorems._core.Check`:
 - ``test_erratum_as_printed[ID]``: strict xfail, the statement holds on its erratum's counterexample;
 - ``test_certificate[PATH]``: the erratum's certificate runs standalone and confirms;
 - ``test_refuses[ID-k]``: each of the check's ``Check.refuses`` is refused (one-line error naming
-  the field, or ``hypotheses-false`` naming the hypothesis).
+  the field, or ``hypotheses-false`` naming the hypothesis);
+- ``describe`` shows each erratum with its pinned case.
 
 The pytest glue (profiles, recorder, summary) is ``theorems/_pytest_plugin.py``.
 """
@@ -57,6 +58,15 @@ def test_certificate(certificate):
     assert "import theorems" not in text and "from theorems" not in text
     rc, out, err = certificate_run(certificate)
     assert rc == 0 and "not confirmed" not in out.lower(), out + err
+
+
+def test_describe_shows_each_erratum(capsys):
+    from theorems._cli import main
+
+    for c in ERRATA:
+        assert main(["describe", c.id]) == 0
+        out = capsys.readouterr().out
+        assert "erratum:" in out and f"pinned case {c.erratum.pinned} ({c.erratum.verdict})" in out
 
 
 def test_every_check_declares_a_refusal():

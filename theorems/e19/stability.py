@@ -15,7 +15,7 @@ interior points) and by projected gradient ascent in torch from many starts (:mo
 and ``alpha(l) >= 1 - 3c^2/L``; the statement prints ``5c/L``. The statement is false for c > ~4.6:
 with ``a(l) = r(l) = (c/L) u`` on active neurons, ``alpha(l) = alpha(l+1)(1 + c^2/L^2)``, so
 ``alpha(1) - 1 = (1 + c^2/L^2)^(L-1) - 1 ~ e^{c^2/L} - 1``, which at ``L = 6c^2`` is ~0.18 > 5/(6c).
-``e19/proposition4.2/alpha`` checks the printed bound (its counterexample is a strict-xfail test);
+``e19/proposition4.2/alpha`` checks the printed bound (its erratum, with the smallest counterexample, is declared on it);
 ``e19/proposition4.2/alpha-proof`` checks what the proof supports: ``alpha - 1 <= 5c^2/L`` and
 ``1 - alpha <= 3c^2/L``.
 

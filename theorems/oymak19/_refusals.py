@@ -70,6 +70,9 @@ REFUSES = {
         Refusal(lambda: {"ns": [25, 10**9]}, field="ns", name="figure3c ns 1e9"),
         Refusal(lambda: {"d": 400, "seeds": 100, "steps": 10_000}, field="d", name="figure3c steps and seeds"),
     ),
+    "oymak19/eq2.12": (
+        Refusal(w(linear, model="shallow"), mentions="model", name="model not linear or GLM"),
+    ),
     "oymak19/theorem4.3-proof": (
         Refusal(w(shallow, v=[2.0]), hypothesis="||v|| = 1", name="output weight of norm 2"),
         Refusal(w(shallow, model="linear"), mentions="model", name="model not shallow"),
