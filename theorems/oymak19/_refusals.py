@@ -19,9 +19,9 @@ def glm():
 
 
 def shallow():
-    """Theorem 4.3's smallest counterexample (a valid shallow-net instance)."""
-    return {"model": "shallow", "X": [[1.0, 0.0], [0.8, 0.6]], "y": [-0.1, 0.2], "v": [1.0], "theta0": [0.0, 5.0],
-            "activation": {"name": "slope-tanh", "slope": 0.3, "scale": 1e-4}, "steps": 1}
+    """A valid shallow-net instance: n = d = 2, k = 1."""
+    return {"model": "shallow", "X": [[1.0, 0.0], [0.0, 1.0]], "y": [0.1, 0.2], "v": [1.0], "theta0": [0.5, 1.0],
+            "activation": {"name": "slope-tanh", "slope": 0.5}, "steps": 2}
 
 
 REFUSES = {
