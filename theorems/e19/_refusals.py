@@ -62,15 +62,19 @@ REFUSES = {
         Refusal(lambda: {"n": 10_000, "d": 1000}, field="n", name="figure1 n and d at their maxima"),
     ),
     "e19/lemma4.3/a": (
+        Refusal(e19_params, hypothesis="L >= 100 c^2", name="too shallow"),
         Refusal(w(e19_params, c=1e308), field="c", name="lemma4.3 c 1e308"),
     ),
     "e19/proposition4.1/y": (
+        Refusal(e19_params, hypothesis="L >= 4 c^2", name="too shallow"),
         Refusal(w(e19_params, L=5), mentions="B0", name="proposition4.1 B0 wrong depth"),
     ),
     "e19/proposition4.2/alpha": (
+        Refusal(e19_params, hypothesis="L >= 6 c^2", name="too shallow"),
         Refusal(w(e19_params, B0=[[["a"]]]), field="B0", name="proposition4.2 B0 strings"),
     ),
     "e19/lemma6.4/f": (
+        Refusal(e19_params, hypothesis="L >= 6 c^2", name="too shallow"),
         Refusal(w(e19_params, x=[3.0, 0.0, 0.0]), mentions="x", name="lemma6.4 x off the sphere"),
     ),
     "e19/lemma4.5": (

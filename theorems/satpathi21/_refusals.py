@@ -26,6 +26,7 @@ ORTHOGONAL = {"X": [[math.sqrt(2), 0.0], [0.0, math.sqrt(2)]]}
 
 REFUSES = {
     "satpathi21/lemma1/upper": (
+        Refusal(ORTHOGONAL, hypothesis="theta_min < 1", name="orthogonal pair"),
         Refusal(lambda: {"X": sphere(15900, 2)}, field="X", name="lemma1 n just above memory", edge="memory"),
         Refusal(lambda: {"X": [[float("nan"), 1.0], [1.0, 0.0]]}, field="X", name="lemma1 X with NaN"),
         Refusal(lambda: {"X": [[1e400, 1.0], [1.0, 0.0]]}, field="X", name="lemma1 X 1e400"),
@@ -37,6 +38,7 @@ REFUSES = {
         Refusal(lambda: {"X": [[[1.0, 1.0]]]}, field="X", name="lemma1 X a 3-d array"),
     ),
     "satpathi21/lemma1/lower": (
+        Refusal(ORTHOGONAL, hypothesis="theta_min < 1", name="orthogonal pair"),
         Refusal(lambda: {"X": [["a", "b"]]}, field="X", name="lemma1 X strings"),
         Refusal(lambda: {"X": [[1.0], [1.0, 2.0]]}, field="X", name="lemma1 X ragged"),
     ),
