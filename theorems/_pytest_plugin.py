@@ -176,6 +176,7 @@ def pytest_configure(config):
     config._theorems_profile = load_profile()
 
 
+@pytest.hookimpl(trylast=True)  # after -k / -m deselection
 def pytest_collection_modifyitems(session, config, items):
     """Start the selected certificate runs now, so they run while the other tests do."""
     for item in items:
