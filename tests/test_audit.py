@@ -184,16 +184,9 @@ def test_suite_value_agrees_with_certified_bound():
         assert theorems.evaluate("satpathi21/lemma1/lower", inst).constants["C_log"] == pytest.approx(c_up, rel=1e-7)
 
 
-def test_certificate_script_runs_standalone_and_confirms():
-    p = subprocess.run([sys.executable, str(CERTIFICATE)], capture_output=True, text=True, timeout=120, cwd="/")
-    assert p.returncode == 0, p.stderr
-    assert "CONFIRMED" in p.stdout and "7.87" in p.stdout
-    assert "theorems" not in CERTIFICATE.read_text().split('"""')[2]  # no import of the suite
-
-
 def test_lemma1_lower_declares_erratum_quantifiers_and_audits():
     c = theorems.get("satpathi21/lemma1/lower")
-    assert "lower-lines" in c.erratum and "near-antipodal" in c.erratum
+    assert c.erratum.corrected == "satpathi21/lemma1/lower-lines" and "near-antipodal" in str(c.erratum)
     assert {q.name for q in c.quantifiers} >= {"n", "d", "X", "theta_min"}
     assert {u.param for u in c.uniform_in} == {"n", "d"}
 

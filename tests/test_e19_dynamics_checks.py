@@ -11,6 +11,7 @@ import models.skip_resnet_sweeps as sw
 import theorems
 from theorems._core import INSIDE, OUTSIDE
 from theorems.e19 import dynamics as dy
+from theorems.e19 import gram
 
 
 @pytest.fixture(scope="module")
@@ -88,8 +89,7 @@ def test_lemma44_certificate_is_reported_for_tanh(inst):
     on which Theorems 3.2 and 7.1 rest, is certified false (m = 16: every draw has lambda_min(H) <= 0.3 lambda_n)."""
     m = theorems.evaluate("e19/theorem7.1", dict(inst, steps=2))
     assert m.constants["lemma4.4_quantile_bound"] > 0.75
-    tri = {"activation": "tanh", "X": [[1.0, 0.0], [-0.5, 0.8660254037844386], [-0.5, -0.8660254037844386]], "y": [1.0, 1.0, 1.0],
-           "m": 16, "L": 20, "seed": 0, "steps": 2}
+    tri = {"activation": "tanh", "X": gram.TANH_SMALLEST["X"], "y": [1.0, 1.0, 1.0], "m": 16, "L": 20, "seed": 0, "steps": 2}
     assert theorems.evaluate("e19/theorem7.1", tri).constants["lemma4.4_quantile_bound"] < 0.2
     assert set(dy.QUANTIFIERS["e19/theorem3.2"]) >= {"activation", "n, d", "m", "L", "labels", "not reached"}
 

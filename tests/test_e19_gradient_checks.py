@@ -1,5 +1,5 @@
-"""Lemma 4.3 (gradient upper bounds) of E–Ma–Wang–Wu: the erratum in the a-part (the factor 2 of
-R_n = |e|^2/(2n) dropped) with its smallest counterexample, the corrected bound, the reduction of
+"""Lemma 4.3 (gradient upper bounds) of E–Ma–Wang–Wu: the a-part's erratum (declared on its check)
+examined in closed form, the corrected bound, the reduction of
 data sets to single points, and planted bugs."""
 import numpy as np
 import pytest
@@ -9,16 +9,7 @@ import models.skip_resnet_sweeps as sw
 import theorems
 from theorems._core import COUNTEREXAMPLE, HOLDS, VACUOUS
 from theorems.e19 import _params, _search, gradients
-
-
-def smallest_a_counterexample(c=1.0, L=100):
-    """Theta = Theta0, d = m = 1, x = 1, B0(l) = 1, ReLU: alpha = 1, g = 1, ratio 2/(1 + 50c^2/L)."""
-    return {"activation": "relu", "L": L, "c": c, "x": [1.0], "B0": [[[1.0]]] * (L - 1)}
-
-
-@pytest.mark.xfail(strict=True, reason="erratum: Lemma 4.3's a-part drops the factor 2 of R_n = |e|^2/(2n)")
-def test_lemma43_a_as_printed():
-    assert theorems.evaluate("e19/lemma4.3/a", smallest_a_counterexample()).verdict == HOLDS
+from theorems.e19.gradients import smallest_a_counterexample
 
 
 def test_the_counterexample_is_exact_and_the_corrected_bound_holds():

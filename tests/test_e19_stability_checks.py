@@ -1,5 +1,5 @@
-"""The E–Ma–Wang–Wu stability checks: the erratum in Proposition 4.2 (alpha) with its smallest
-counterexample, the corrected bound, and planted bugs (skip connection to z(l) instead of x,
+"""The E–Ma–Wang–Wu stability checks: Proposition 4.2's erratum (alpha; declared on its check)
+examined in closed form, the corrected bound, and planted bugs (skip connection to z(l) instead of x,
 the alpha recursion without the r^T gamma term, projection onto the wrong radius)."""
 
 import pytest
@@ -10,20 +10,7 @@ import theorems
 import theorems.e19._params  # noqa: F401
 from theorems._core import COUNTEREXAMPLE, HOLDS, VACUOUS
 from theorems.e19 import _search, stability
-
-
-def smallest_alpha_counterexample(c=4.7, L=133):
-    """d = m = 1, x = 1, B0(l) = 1 (a valid draw of (2.5)), ReLU, a(l) = r(l) = c/L in every block:
-    alpha(1) - 1 = (1 + (c/L)^2)^(L-1) - 1 = 0.1791 > 5c/L = 0.1767, with L = 133 >= 6c^2 = 132.5."""
-    k = L - 1
-    eps = c / L
-    return {"activation": "relu", "L": L, "c": c, "x": [1.0], "B0": [[[1.0]]] * k, "a": [[eps]] * k, "r": [[eps]] * k}
-
-
-@pytest.mark.xfail(strict=True, reason="erratum: Proposition 4.2 prints |alpha - 1| <= 5c/L; the proof gives 5c^2/L and it is false for c > ~4.6")
-def test_proposition42_alpha_as_printed():
-    m = theorems.evaluate("e19/proposition4.2/alpha", smallest_alpha_counterexample())
-    assert m.verdict == HOLDS, f"ratio {m.ratio}"
+from theorems.e19.stability import smallest_alpha_counterexample
 
 
 def test_the_counterexample_is_exact_and_meets_every_hypothesis():

@@ -200,7 +200,10 @@ def _describe(args) -> int:
     if c.notes:
         _section("notes", c.notes)
     if c.erratum:
-        _section("erratum", c.erratum)
+        _section("erratum", str(c.erratum))
+        e = c.erratum
+        print(f"  smallest counterexample: pinned case {e.pinned} ({e.verdict})"
+              + (f"; corrected: {e.corrected}" if e.corrected else "") + (f"; certificate: {e.certificate}" if e.certificate else ""))
     _describe_audit(c, coverage=args.coverage)
     print("instance schema:")
     print(json.dumps(c.spec.json_schema(), indent=2))

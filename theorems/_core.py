@@ -227,6 +227,82 @@ def _jsonable(obj: Any) -> Any:
 
 
 @dataclass(frozen=True)
+class Testing:
+    """How the registry test (``theorems/test_checks.py``) runs a check's property test.
+
+    ``examples`` caps the Hypothesis profile's number of examples (the ``thorough`` profile lifts
+    the cap to 10x) for checks whose one evaluation is a whole sweep; ``unresolved_ok`` (why, in
+    words) lets an ``unresolved`` instance through for a check whose method cannot decide part of
+    its strategy's range; ``skip`` (why, in words) means no property test at all, e.g. for a
+    statement false as printed (its :class:`Erratum` is tested instead).
+    """
+
+    examples: int | None = None
+    unresolved_ok: str = ""
+    skip: str = ""
+
+
+#: the :class:`Testing` of a statement false as printed: no property test (its :class:`Erratum` is tested)
+FALSE_AS_PRINTED = Testing(skip="false as printed: the registry test checks its erratum instead")
+
+
+@dataclass(frozen=True)
+class Erratum:
+    """A statement false as printed, declared once: the registry test, the pinned regressions,
+    ``describe`` and the report's errata all read it.
+
+    ``what`` is the text shown by ``describe`` and the report (``str(erratum)``). The smallest
+    ``counterexample`` (an instance) must evaluate to ``verdict`` (a violation) with ``ratio``
+    (``None``: not pinned, e.g. infinite); ``pinned`` names that regression case. ``corrected`` is
+    the id of the check of what the proof supports; where ``corrected_ratio`` is given, it holds
+    on the counterexample with that ratio. ``certificate`` is a standalone script (path from the
+    repository root) that confirms the erratum without importing the suite.
+    """
+
+    what: str
+    counterexample: Mapping[str, Any]
+    verdict: str
+    pinned: str
+    ratio: float | None = None
+    corrected: str = ""
+    corrected_ratio: float | None = None
+    certificate: str = ""
+
+    def __str__(self) -> str:
+        return self.what
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """An input the check must refuse: with ``field``, evaluating ``instance`` raises the one-line
+    :class:`InstanceError` naming it (``field 'NAME'``); with ``mentions``, an error whose line
+    contains that text (a cross-field error phrased in words); with ``hypothesis``, the measurement
+    is ``hypotheses-false`` naming that hypothesis. ``instance`` may be a zero-argument callable
+    (big arrays are built only when used); ``edge`` (``"memory"`` or ``"work"``) marks sizes just
+    above that default resource limit. The CLI tests run the error refusals through ``eval``.
+    """
+
+    instance: Any
+    field: str = ""
+    mentions: str = ""
+    hypothesis: str = ""
+    name: str = ""
+    edge: str = ""
+
+    def __post_init__(self) -> None:
+        if sum(map(bool, (self.field, self.mentions, self.hypothesis))) != 1:
+            raise ValueError("a Refusal names exactly one of field, mentions, hypothesis")
+
+    def build(self) -> Any:
+        return self.instance() if callable(self.instance) else self.instance
+
+    @property
+    def needle(self) -> str:
+        """What the error line must contain (error refusals)."""
+        return f"field '{self.field}'" if self.field else self.mentions
+
+
+@dataclass(frozen=True)
 class Check:
     """A statement turned into something that can be evaluated and searched.
 
@@ -254,8 +330,12 @@ class Check:
     #: instances per sweep profile, drawn deterministically from ``strategy`` (``theorems._sweep``);
     #: checks whose one evaluation is itself a sweep (seconds) declare fewer
     sweep: Mapping[str, int] = field(default_factory=lambda: {"quick": 20, "full": 200})
-    #: set when the statement is false as printed (what is wrong, where the counterexample is)
-    erratum: str = ""
+    #: how the registry test runs the property test (:class:`Testing`)
+    testing: Testing = Testing()
+    #: set when the statement is false as printed (:class:`Erratum`; ``str()`` is the text)
+    erratum: Erratum | None = None
+    #: inputs the check must refuse (:class:`Refusal`), run by the registry test
+    refuses: tuple = ()
     #: what the statement quantifies over, with full admissible ranges (``theorems._audit.Quantifier``)
     quantifiers: tuple = ()
     #: hidden constants claimed uniform in a parameter, with audit families (``theorems._audit.Uniformity``)

@@ -2,12 +2,14 @@
 
 - Hypothesis settings profiles ``ci`` (derandomized, bounded), ``dev`` (default) and
   ``thorough`` (many examples), chosen by the environment variable ``HYPOTHESIS_PROFILE``.
-- :func:`property_test` turns a check into a Hypothesis test: instances from the check's
-  strategy, ``hypothesis.target`` on the ratio (so the search climbs towards the worst case),
-  and an assertion that the verdict is acceptable (holds / consistent / inside envelope /
-  vacuous).
-- :func:`pinned_tests` re-checks the counterexamples and worst cases kept as data in
-  ``theorems/data/pinned.json`` on every run (property-based regression tests).
+- :func:`run_property_test` runs a check's Hypothesis test (settings from ``Check.testing``):
+  instances from the check's strategy, ``hypothesis.target`` on the ratio (so the search climbs
+  towards the worst case), and an assertion that the verdict is acceptable (holds / consistent /
+  inside envelope / vacuous).
+- :func:`run_pinned` re-checks one pinned case (worst cases kept as data in
+  ``theorems/data/pinned.json`` and the errata's counterexamples) on every run.
+- :func:`certificate_run` runs an erratum's standalone certificate (started at collection).
+The registry test ``theorems/test_checks.py`` calls these, one test per check id.
 - A terminal summary: per check id, regime, instances tried, worst ratio, verdict.
 """
 from __future__ import annotations
@@ -15,6 +17,8 @@ from __future__ import annotations
 import json
 import math
 import os
+import subprocess
+import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -31,7 +35,6 @@ PROFILES = {
     "dev": dict(max_examples=40, deadline=None),
     "thorough": dict(max_examples=500, deadline=None),
 }
-PINNED = Path(__file__).with_name("data") / "pinned.json"
 
 for _name, _kw in PROFILES.items():
     settings.register_profile(
@@ -102,19 +105,19 @@ def _failure(m: Measurement, instance: dict) -> str:
     )
 
 
-def property_test(check_id: str, max_examples: int | None = None, unresolved_ok: str = ""):
-    """A Hypothesis test of one check over its strategy (see module docstring).
+def run_property_test(check) -> None:
+    """Run the Hypothesis test of one check over its strategy (see module docstring).
 
-    ``max_examples`` caps the profile's number of examples for checks whose single evaluation
-    is a whole sweep (seconds each); the ``thorough`` profile lifts the cap to 10x.
-    ``unresolved_ok`` (why, in words) lets an ``unresolved`` instance through the assertion for a
-    check whose method cannot decide part of its strategy's range; the summary row still says
-    ``unresolved`` (never a pass), and a violation still fails.
+    ``check.testing.examples`` caps the profile's number of examples for checks whose single
+    evaluation is a whole sweep (seconds each); the ``thorough`` profile lifts the cap to 10x.
+    ``check.testing.unresolved_ok`` (why, in words) lets an ``unresolved`` instance through the
+    assertion for a check whose method cannot decide part of its strategy's range; the summary row
+    still says ``unresolved`` (never a pass), and a violation still fails.
     """
-    from theorems._registry import get
+    check_id, unresolved_ok, max_examples = check.id, check.testing.unresolved_ok, check.testing.examples
 
-    check = get(check_id)
-
+    # the source of `test` is Hypothesis's seed under the derandomized ci profile: kept as it was when
+    # each check had a hand-written test, so the ci examples (and their cost) are unchanged
     @given(instance=check.strategy())
     def test(instance):
         m = record(check.evaluate(instance))
@@ -122,38 +125,51 @@ def property_test(check_id: str, max_examples: int | None = None, unresolved_ok:
             target(min(_finite(m.ratio), 1e12), label=check_id)
         assert m.verdict in ACCEPTABLE or (unresolved_ok and m.verdict == UNRESOLVED), _failure(m, instance)
 
-    test.__name__ = "test_" + check_id.replace("/", "__").replace("-", "_").replace(".", "_")
-    test.__doc__ = f"{check.id}: {check.title}"
     if max_examples is not None:
         profile = settings.default
         cap = max_examples * (10 if profile.max_examples >= PROFILES["thorough"]["max_examples"] else 1)
         test = settings(max_examples=min(profile.max_examples, cap))(test)
-    return test
+    test()
 
 
-def pinned_cases(paper: str) -> list[dict]:
-    if not PINNED.exists():
-        return []
-    with open(PINNED, encoding="utf-8") as fh:
-        return [c for c in json.load(fh) if c["check"].split("/")[0] == paper]
-
-
-def pinned_tests(paper: str):
-    """Parametrized regression test over the pinned cases of one paper."""
+def run_pinned(case: dict) -> None:
+    """Re-check one pinned case (:func:`theorems._registry.pinned_cases`): verdict, and ratio if pinned."""
     from theorems._registry import get
 
-    cases = pinned_cases(paper)
+    m = record(evaluate_cached(get(case["check"]), case["instance"]))
+    expected = case["expected"]
+    assert m.verdict == expected["verdict"], _failure(m, case["instance"])
+    if "ratio" in expected:
+        # float64 evaluation is deterministic; 1e-9 allows for a different BLAS
+        assert m.ratio == pytest.approx(expected["ratio"], rel=1e-9), f"{case['name']}: ratio drifted"
 
-    @pytest.mark.parametrize("case", cases, ids=[c["name"] for c in cases])
-    def test_pinned(case):
-        m = record(get(case["check"]).evaluate(case["instance"]))
-        expected = case["expected"]
-        assert m.verdict == expected["verdict"], _failure(m, case["instance"])
-        if "ratio" in expected:
-            # float64 evaluation is deterministic; 1e-9 allows for a different BLAS
-            assert m.ratio == pytest.approx(expected["ratio"], rel=1e-9), f"{case['name']}: ratio drifted"
 
-    return test_pinned
+_EVALUATED: dict[tuple[str, str], Measurement] = {}
+
+
+def evaluate_cached(check, instance) -> Measurement:
+    """``check.evaluate(instance)``, once per session (an erratum's counterexample is both pinned and
+    the strict-xfail test's instance)."""
+    key = (check.id, json.dumps(to_json(instance), sort_keys=True))
+    if key not in _EVALUATED:
+        _EVALUATED[key] = check.evaluate(instance)
+    return _EVALUATED[key]
+
+
+#: certificate path -> its process, started when the tests are collected (they run beside the others)
+_CERTIFICATES: dict[str, subprocess.Popen] = {}
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def certificate_run(path: str) -> tuple[int, str, str]:
+    """Run ``path`` (from the repository root) standalone (``python -I``, from ``/``): ``(returncode, stdout, stderr)``."""
+    proc = _CERTIFICATES.pop(path, None) or _start_certificate(path)
+    out, err = proc.communicate(timeout=300)
+    return proc.returncode, out, err
+
+
+def _start_certificate(path: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-I", str(ROOT / path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd="/")
 
 
 # ------------------------------------------------------------------------------ pytest hooks
@@ -161,6 +177,15 @@ def pinned_tests(paper: str):
 
 def pytest_configure(config):
     config._theorems_profile = load_profile()
+
+
+@pytest.hookimpl(trylast=True)  # after -k / -m deselection
+def pytest_collection_modifyitems(session, config, items):
+    """Start the selected certificate runs now, so they run while the other tests do."""
+    for item in items:
+        path = getattr(getattr(item, "callspec", None), "params", {}).get("certificate")
+        if isinstance(path, str) and path not in _CERTIFICATES:
+            _CERTIFICATES[path] = _start_certificate(path)
 
 
 def pytest_report_header(config):

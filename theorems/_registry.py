@@ -10,7 +10,10 @@ from __future__ import annotations
 import importlib
 import os
 
-from theorems._core import Check
+from theorems._core import CERTIFIED, CONSISTENT, ESTIMATED, HOLDS, INSIDE, MEASURED, Check
+
+#: regime -> the verdict of an instance where the inequality holds
+_PASSES = {CERTIFIED: HOLDS, ESTIMATED: CONSISTENT, MEASURED: INSIDE}
 
 #: Paper key -> module holding its checks. Import order is listing order.
 PAPER_MODULES = {
@@ -48,6 +51,31 @@ def all_checks() -> list[Check]:
     """Every registered check, in catalog order."""
     _load()
     return list(_CHECKS.values())
+
+
+def pinned_cases() -> list[dict]:
+    """Every pinned regression case: ``{"name", "check", "instance", "expected": {"verdict"[, "ratio"]}}``.
+
+    The worst cases kept as data (``theorems/data/pinned.json``), then the cases derived from each
+    erratum (:class:`theorems._core.Erratum`): its counterexample on the check as printed, and on
+    the corrected check where the erratum pins that ratio.
+    """
+    import copy
+    import json
+    from pathlib import Path
+
+    cases = json.loads((Path(__file__).with_name("data") / "pinned.json").read_text(encoding="utf-8"))
+    for c in all_checks():
+        e = c.erratum
+        if e is None:
+            continue
+        cases.append({"name": e.pinned, "check": c.id, "instance": copy.deepcopy(e.counterexample),
+                      "expected": {"verdict": e.verdict, **({} if e.ratio is None else {"ratio": e.ratio})}})
+        if e.corrected_ratio is not None:
+            cases.append({"name": e.corrected.split("/", 1)[1].replace("/", "-") + "-on-the-erratum", "check": e.corrected,
+                          "instance": copy.deepcopy(e.counterexample), "expected": {"verdict": _PASSES[get(e.corrected).regime],
+                                                                     "ratio": e.corrected_ratio}})
+    return cases
 
 
 def get(check_id: str) -> Check:

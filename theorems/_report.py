@@ -150,7 +150,7 @@ def summarise(rows: list[dict], errors: list[dict] = (), audits: dict | None = N
             "verdict": check_verdict(chk, _verdict_word(chk, counts), audits.get(cid)),
             "audit_verdict": audit_word(audits.get(cid)) if audited or cid in audits else None,
             "audit": audits.get(cid),
-            "erratum": chk.erratum if chk else "",
+            "erratum": str(chk.erratum) if chk and chk.erratum else "",
             "worst_ratio": None if worst is None else worst["measurement"]["ratio"],
             "worst_tolerance": None if worst is None else worst["measurement"]["tolerance"],
             "worst_instance_hash": None if worst is None else worst["instance_hash"],

@@ -45,7 +45,7 @@ from hypothesis.errors import HypothesisDeprecationWarning
 
 from theorems._core import InstanceError, UNRESOLVED, VACUOUS
 from theorems._core import _jsonable
-from theorems._registry import all_checks, get
+from theorems._registry import all_checks, get, pinned_cases
 from theorems._store import Store, code_version, instance_hash, one_line
 
 PROFILES = ("quick", "full")
@@ -53,12 +53,8 @@ SEED = 20260101
 
 
 def pinned(check) -> list[dict]:
-    """The check's pinned cases (``theorems/data/pinned.json``: worst cases, counterexamples)."""
-    import json
-    from pathlib import Path
-
-    path = Path(__file__).with_name("data") / "pinned.json"
-    return [c["instance"] for c in json.loads(path.read_text()) if c["check"] == check.id]
+    """The check's pinned cases (worst cases, counterexamples: :func:`theorems._registry.pinned_cases`)."""
+    return [c["instance"] for c in pinned_cases() if c["check"] == check.id]
 
 
 def instances(check, profile: str) -> list[dict]:

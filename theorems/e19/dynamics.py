@@ -44,13 +44,14 @@ import models.skip_resnet as sr
 import models.skip_resnet_gd as gd
 import models.skip_resnet_kernel as kk
 import models.skip_resnet_sweeps as sw
-from theorems._core import HYP_CERTIFIED, HYP_FALSE, HYP_NOT_CHECKABLE, MEASURED, Check, InstanceError, Measurement, regime_of
+from theorems._core import HYP_CERTIFIED, HYP_FALSE, HYP_NOT_CHECKABLE, MEASURED, Check, InstanceError, Measurement, Testing, regime_of
 from theorems._fit import fit_power_law, law_ratio
 from theorems import _limits
 from theorems._instances import Field, Spec
 from theorems._registry import register
 from theorems.e19 import _params, gram
 from theorems.e19 import _quantifiers as Q
+from theorems.e19._refusals import REFUSES
 
 #: the flow's time horizon: L lambda_n t / 2 = FLOW_HORIZON
 FLOW_HORIZON = 3.0
@@ -341,6 +342,8 @@ for _id, _fn, _title, _eq in _CHECKS:
             id=f"e19/{_id}",
             quantifiers=Q.TRAINING + ((Q.KAPPA, Q.STEPS) if _id == "theorem7.1" else ()),
             title=_title,
+            testing=Testing(examples=2),
+            refuses=REFUSES[f"e19/{_id}"],
             statement=TEXTS[_id][0],
             derivation=TEXTS[_id][1],
             equation=_eq,

@@ -19,10 +19,11 @@ from hypothesis import strategies as st
 
 import models.resnet_a1 as ra
 from theorems import _limits
-from theorems._core import HYP_CERTIFIED, MEASURED, Check, InstanceError, Measurement, regime_of
+from theorems._core import HYP_CERTIFIED, MEASURED, Check, InstanceError, Measurement, Testing, regime_of
 from theorems._instances import Field, Spec
 from theorems._registry import register
 from theorems.e19 import _quantifiers as Q
+from theorems.e19._refusals import REFUSES
 
 CONVERGED = 1e-2
 
@@ -103,6 +104,8 @@ register(
         id="e19/figure1",
         quantifiers=Q.FIGURE,
         title="ResNet vs compositional random features: the deep ResNet reaches ~zero training risk, the paths' gap shrinks with depth",
+        testing=Testing(skip="one evaluation trains ResNets at three depths for 3000 steps: the report's sweep runs it"),
+        refuses=REFUSES["e19/figure1"],
         statement="R_nn(T) / R_nn(0) <= 1e-2 at the deepest L, and max_t |R_nn(t) - R_rf(t)| / R(0) decreases as L grows "
         "(Figure 1, Sec. 1, Appendix A: GD on the ResNet (A.1) reaches a global minimum, and its path stays close to the "
         "compositional random-feature model's (1.2) for deep networks)",

@@ -30,11 +30,12 @@ from __future__ import annotations
 from models._lazy import torch  # imported at first use: registration stays torch-free
 
 import models.skip_resnet_sweeps as sw
-from theorems._core import CERTIFIED, Check, Measurement, regime_of
+from theorems._core import CERTIFIED, COUNTEREXAMPLE, FALSE_AS_PRINTED, Check, Erratum, Measurement, Testing, regime_of
 from theorems._registry import register
 from theorems._tolerance import EPS
 from theorems.e19 import _params, _search
 from theorems.e19 import _quantifiers as Q
+from theorems.e19._refusals import REFUSES
 
 #: depth condition of Lemma 4.3: L >= 100 c^2
 DEPTH_K = 100
@@ -119,9 +120,25 @@ GRADS = {"a": "alpha(l+1) g(l)", "r": "y(l) s(l), s(l) = sigma'(p(l)) * gamma(l)
 BOUNDS = {"a": "1 + 50c^2/L (as printed)", "r": "1 + 50c^2/L", "B": "20c^2/L^2", "C": "20c^2/L^2",
           "a-proof": "2 (1 + 50c^2/L), the factor 2 of R_n = |e|^2/(2n) (2.1) that the proof drops restored"}
 
-ERRATUM = ("false as printed: the proof drops the factor 2 of R_n = |e|^2/(2n); at Theta0 with d = m = 1, "
-           "x = 1, B0 = 1 the ratio is 2/(1 + 50c^2/L) >= 4/3 (pinned case lemma4.3-a-erratum-smallest); "
-           "the corrected bound 2(1 + 50c^2/L) R_n is e19/lemma4.3/a-proof")
+
+
+def smallest_a_counterexample(c: float = 1.0, L: int = 100) -> dict:
+    """Theta = Theta0, d = m = 1, x = 1, B0(l) = 1, ReLU: alpha = 1, g = 1, ratio 2/(1 + 50c^2/L)
+    (the defaults, L = 100c^2: 4/3, the erratum's smallest counterexample)."""
+    return {"activation": "relu", "L": L, "c": c, "x": [1.0], "B0": [[[1.0]]] * (L - 1)}
+
+
+ERRATUM = Erratum(
+    what="false as printed: the proof drops the factor 2 of R_n = |e|^2/(2n); at Theta0 with d = m = 1, "
+         "x = 1, B0 = 1 the ratio is 2/(1 + 50c^2/L) >= 4/3 (pinned case lemma4.3-a-erratum-smallest); "
+         "the corrected bound 2(1 + 50c^2/L) R_n is e19/lemma4.3/a-proof",
+    counterexample=smallest_a_counterexample(),
+    verdict=COUNTEREXAMPLE,
+    ratio=1.3333333333333333,
+    pinned="lemma4.3-a-erratum-smallest",
+    corrected="e19/lemma4.3/a-proof",
+    corrected_ratio=0.6666666666666666,
+)
 
 _SPEC = _params.SPEC
 
@@ -131,6 +148,8 @@ for _part, (_key, _bound, _what) in PARTS.items():
             id=f"e19/lemma4.3/{_part}",
             quantifiers=Q.SUP,
             title=_what + " on I_c(Theta0), any data on the sphere",
+            testing=FALSE_AS_PRINTED if _part == "a" else Testing(examples=8),
+            refuses=REFUSES[f"e19/lemma4.3/{_part}"],
             statement=f"{_what} for all Theta in I_c(Theta0) and all data on the sphere, if L >= {DEPTH_K} c^2 "
             "(Lemma 4.3, gradient upper bound" + ("; corrected statement)" if _part == "a-proof" else ")"),
             derivation=DERIVATION.format(key=_key, bound=BOUNDS[_part], grad=GRADS[_key], k=DEPTH_K),
@@ -142,6 +161,6 @@ for _part, (_key, _bound, _what) in PARTS.items():
             strategy=lambda: _search.strategy(DEPTH_K),
             search=_search.searcher(_objective(_part), lambda inst, p=_part: _evaluator(p)(_SPEC.validate(inst)), DEPTH_K, c=3.0),
             sweep={"quick": 12, "full": 120},
-            erratum=ERRATUM if _part == "a" else "",
+            erratum=ERRATUM if _part == "a" else None,
         )
     )

@@ -52,12 +52,14 @@ from models._lazy import stats  # scipy.stats, imported at first use
 
 import models.skip_resnet as sr
 import models.skip_resnet_kernel as kk
-from theorems._core import CERTIFIED, ESTIMATED, HYP_CERTIFIED, HYP_FALSE, Check, InstanceError, Measurement, regime_of
+from theorems._core import (CERTIFIED, COUNTEREXAMPLE, ESTIMATED, FALSE_AS_PRINTED, HYP_CERTIFIED, HYP_FALSE, INCONSISTENT, Check, Erratum,
+                            InstanceError, Measurement, Testing, regime_of)
 from theorems import _limits
 from theorems._instances import Field, Spec
 from theorems._registry import register
 from theorems.e19 import _params
 from theorems.e19 import _quantifiers as Q
+from theorems.e19._refusals import REFUSES
 
 #: neurons ((L - 1) m) times draws the check samples at most
 MAX_WORK = 2 * 10**8
@@ -351,11 +353,19 @@ def cost(inst: dict) -> _limits.Cost:
 
 _SPEC = Spec(FIELDS, check=_validate, title="Lemma 4.4: data, width, delta, depth, draws", cost=cost)
 
+#: the smallest counterexample to Lemma 4.4 for tanh: n = 3 > d = 2 (equilateral triangle), m = 2, L = ceil(L_req)
+TANH_SMALLEST = {"activation": "tanh", "X": [[1.0, 0.0], [-0.5, 0.8660254037844386], [-0.5, -0.8660254037844386]],
+                 "m": 2, "delta": 0.1, "draws": 10, "seed": 0}
+#: tanh at m = 4 on three points: the mean of H(Theta0) is far from (1 - 1/L) K
+TANH_MEAN = {"activation": "tanh", "X": [[1.0, 0.0], [0.6, 0.8], [-0.8, 0.6]], "m": 4, "delta": 0.1, "L": 4, "draws": 400, "seed": 0}
+
 register(
     Check(
         id="e19/lemma4.4",
         quantifiers=Q.GRAM,
         title="P(lambda_min(H(Theta0)) >= 3 lambda_n/4) >= 1 - delta when L >= 8 ln(n^2/delta)/(m lambda_n^2)",
+        testing=FALSE_AS_PRINTED,
+        refuses=REFUSES["e19/lemma4.4"],
         statement="P(lambda_min(H(Theta0)) >= 3 lambda_n/4) >= 1 - delta over the initialisation (2.5), if "
         "L >= 8 ln(n^2/delta)/(m lambda_n^2) (Lemma 4.4, the Gram matrix at initialisation)",
         derivation="""lhs = 3/4, rhs = q+, ratio = (3/4) / q+. At Theta0 (alpha = 1, g(l) = sigma(B0(l) x)) the Gram
@@ -385,7 +395,8 @@ draws) from which on the frequency is >= 1 - delta.""",
         strategy=_event_strategy,
         sweep={"quick": 6, "full": 60},
         notes="quantifiers: " + str(QUANTIFIERS["e19/lemma4.4"]),
-        erratum=("false for tanh: E H(Theta0) = (1 - 1/L) K_m, and for n > d (or nearly dependent data) lambda_min(K_m) "
+        erratum=Erratum(
+            what=("false for tanh: E H(Theta0) = (1 - 1/L) K_m, and for n > d (or nearly dependent data) lambda_min(K_m) "
                  "<< lambda_n: every draw has lambda_min(H) <= (1 - 1/L) |v|_1^2/(9 n m^2) (X^T v = 0), and Hoeffding "
                  "bounds P(event) far below 1 - delta. Smallest counterexample: equilateral triangle in d = 2, m = 2, "
                  "delta = 0.1, L = ceil(L_req) = 8314747: delta-quantile of lambda_min(H)/lambda_n <= 0.373 < 3/4, "
@@ -393,6 +404,13 @@ draws) from which on the frequency is >= 1 - delta.""",
                  "reports/certificates/e19_lemma4.4_tanh.py); the ratio falls like m^-2. Holds instead: "
                  "e19/lemma4.4/width-kernel (lambda_n -> lambda_min(K_m), the same statement for ReLU). Under the "
                  "suite's reading (L - 1 blocks under 1/(nL)) E H = (1 - 1/L) K also fails it for ReLU at L <= 3."),
+            counterexample=TANH_SMALLEST,
+            verdict=COUNTEREXAMPLE,
+            ratio=2.0098934403309126,
+            pinned="lemma4.4-tanh-erratum-smallest",
+            corrected="e19/lemma4.4/width-kernel",
+            certificate="reports/certificates/e19_lemma4.4_tanh.py",
+        ),
     )
 )
 
@@ -401,6 +419,8 @@ register(
         id="e19/lemma4.4/width-kernel",
         quantifiers=Q.GRAM,
         title="P(lambda_min(H(Theta0)) >= 3 lambda_min(E H(Theta0))/4) >= 1 - delta when L >= 8 ln(n^2/delta)/(m lambda_min(K_m)^2)",
+        testing=Testing(examples=5),
+        refuses=REFUSES["e19/lemma4.4/width-kernel"],
         statement="P(lambda_min(H(Theta0)) >= 3 (1 - 1/L) lambda_min(K_m)/4) >= 1 - delta over (2.5), if "
         "L >= 8 ln(n^2/delta)/(m lambda_min(K_m)^2), K_m = k0_m(X, X)/n the width-m kernel with E H(Theta0) = (1 - 1/L) K_m "
         "(Lemma 4.4 corrected: K_m = K for ReLU)",
@@ -425,6 +445,8 @@ register(
         id="e19/lemma4.4/mean",
         quantifiers=Q.GRAM[:-1],
         title="E H(Theta0) = (1 - 1/L) K for any 1-Lipschitz sigma with sigma(0) = 0 (the text's reading of H)",
+        testing=FALSE_AS_PRINTED,
+        refuses=REFUSES["e19/lemma4.4/mean"],
         statement="E H(Theta0) = (1 - 1/L) K, K_ij = k0(x_i, x_j)/n, for any 1-Lipschitz sigma with sigma(0) = 0 "
         "(Lemma 4.4's premise that H(Theta0) is an empirical approximation of K)",
         derivation="""lhs = max z, rhs = z*, ratio = max z / z*. Over `draws` initialisations (2.5) at depth L (default 8),
@@ -444,7 +466,13 @@ tanh at m >= 2; the same z statistic against K_m is reported (max_z_vs_K_m), wit
         evaluate_validated=_evaluate_mean,
         strategy=_mean_strategy,
         sweep={"quick": 12, "full": 120},
-        erratum=("false for tanh at m >= 2: E H(Theta0) = (1 - 1/L) K_m with K_m built from tanh(w.x/sqrt m), not K "
-                 "(ReLU is positively homogeneous, tanh is not); pinned case lemma4.4-mean-tanh"),
+        erratum=Erratum(
+            what=("false for tanh at m >= 2: E H(Theta0) = (1 - 1/L) K_m with K_m built from tanh(w.x/sqrt m), not K "
+                  "(ReLU is positively homogeneous, tanh is not); pinned case lemma4.4-mean-tanh"),
+            counterexample=TANH_MEAN,
+            verdict=INCONSISTENT,
+            ratio=7.522752826648668,
+            pinned="lemma4.4-mean-tanh",
+        ),
     )
 )

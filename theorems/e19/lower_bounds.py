@@ -39,12 +39,13 @@ from hypothesis import strategies as st
 import models.skip_resnet as sr
 import models.skip_resnet_kernel as kk
 import models.skip_resnet_sweeps as sw
-from theorems._core import CERTIFIED, HYP_CERTIFIED, HYP_FALSE, Check, Measurement, regime_of
+from theorems._core import CERTIFIED, HYP_CERTIFIED, HYP_FALSE, Check, Measurement, Testing, regime_of
 from theorems._instances import Spec
 from theorems._registry import register
 from theorems._tolerance import EPS
 from theorems.e19 import _params, _search
 from theorems.e19 import _quantifiers as Q
+from theorems.e19._refusals import REFUSES
 
 #: the depth condition's 200 c^2 / lambda_n
 DEPTH_FACTOR = 200
@@ -212,6 +213,8 @@ for _part, _what, _eq in [("lemma4.5", "lambda_min(H(Theta)) >= lambda_n/2", "Le
             id=f"e19/{_part}",
             quantifiers=Q.SUP_DATA,
             title=_what + " on I_c(Theta0), given Lemma 4.4's event and L >= 200c^2/lambda_n",
+            testing=Testing(examples=4),
+            refuses=REFUSES[f"e19/{_part}"],
             statement=f"{_what} for all Theta in I_c(Theta0), given Lemma 4.4's event lambda_min(H(Theta0)) >= 3 lambda_n/4 "
             f"and L >= 200 c^2/lambda_n ({_part.replace('lemma', 'Lemma ')}, its deterministic core)",
             derivation=DERIVATION.format(measure=MEASURES[_part]),

@@ -35,13 +35,15 @@ from hypothesis import strategies as st
 
 import models.random_features as rf
 import models.skip_resnet as sr
-from theorems._core import CERTIFIED, HYP_CERTIFIED, HYP_FALSE, Check, InstanceError, Measurement, regime_of
+from theorems._core import (CERTIFIED, COUNTEREXAMPLE, FALSE_AS_PRINTED, HYP_CERTIFIED, HYP_FALSE, Check, Erratum, InstanceError,
+                            Measurement, Testing, regime_of)
 from theorems import _limits
 from theorems._instances import Field, Spec
 from theorems._registry import register
 from theorems._tolerance import EPS
 from theorems.e19 import _params
 from theorems.e19 import _quantifiers as Q
+from theorems.e19._refusals import REFUSES
 
 FIELDS = (
     Field("activation", "str", "relu | tanh"),
@@ -191,10 +193,18 @@ def _searcher(part: str):
     return search
 
 
-ERRATUM = ("false as printed: |a_t - a*| <= |a0 - a*| + 2t E_n(a*) fails when 2t E_n(a*) is small (smallest "
-           "counterexample: one feature phi = 1, y = 1/2, a0 = a* = 0, t = 1, ratio 1.264: pinned case "
-           "lemma6.2-distance-erratum-smallest); the proof gives |a_t - a*|^2 <= |a0 - a*|^2 + 2t E_n(a*) "
-           "(e19/lemma6.2/distance-proof)")
+ERRATUM = Erratum(
+    what="false as printed: |a_t - a*| <= |a0 - a*| + 2t E_n(a*) fails when 2t E_n(a*) is small (smallest "
+         "counterexample: one feature phi = 1, y = 1/2, a0 = a* = 0, t = 1, ratio 1.264: pinned case "
+         "lemma6.2-distance-erratum-smallest); the proof gives |a_t - a*|^2 <= |a0 - a*|^2 + 2t E_n(a*) "
+         "(e19/lemma6.2/distance-proof)",
+    counterexample={"activation": "relu", "L": 2, "B0": [[[1.0]]], "X": [[1.0]], "y": [0.5], "a_star": [[0.0]], "t": 1.0},
+    verdict=COUNTEREXAMPLE,
+    ratio=1.2642411176571153,
+    pinned="lemma6.2-distance-erratum-smallest",
+    corrected="e19/lemma6.2/distance-proof",
+    corrected_ratio=0.39957640089372803,
+)
 
 #: part -> its sides and the float error of lhs - rhs (the rest of the derivation: :data:`DERIVATION`)
 SIDES = {
@@ -227,6 +237,8 @@ for _part, _what in _WHAT.items():
             id=f"e19/lemma6.2/{_part}",
             quantifiers=Q.FLOW,
             title=_what + " along the random-feature gradient flow, any a*",
+            testing=FALSE_AS_PRINTED if _part == "distance" else Testing(examples=30),
+            refuses=REFUSES[f"e19/lemma6.2/{_part}"],
             statement=_what + " for every a* and t > 0, a_t the gradient flow (6.1) of E_n from a0 (Lemma 6.2, "
             "random-feature gradient flow" + ("; corrected statement)" if _part == "distance-proof" else ")"),
             derivation=DERIVATION.format(sides=SIDES[_part]),
@@ -238,6 +250,6 @@ for _part, _what in _WHAT.items():
             strategy=strategy,
             search=_searcher(_part),
             sweep={"quick": 40, "full": 400},
-            erratum=ERRATUM if _part == "distance" else "",
+            erratum=ERRATUM if _part == "distance" else None,
         )
     )

@@ -29,11 +29,12 @@ from __future__ import annotations
 from models._lazy import torch  # imported at first use: registration stays torch-free
 
 import models.skip_resnet as sr
-from theorems._core import CERTIFIED, Check, Measurement, regime_of
+from theorems._core import CERTIFIED, COUNTEREXAMPLE, FALSE_AS_PRINTED, Check, Erratum, Measurement, Testing, regime_of
 from theorems._registry import register
 from theorems._tolerance import EPS
 from theorems.e19 import _params, _search
 from theorems.e19 import _quantifiers as Q
+from theorems.e19._refusals import REFUSES
 
 DEPTH_K = 6
 
@@ -122,13 +123,33 @@ eps (1 + ratio + eps/rhs), as for Proposition 4.1.
 
 """ + _params.SUP_DERIVATION
 
-ERRATA = {
+
+
+def all_blocks(c: float = 1.0, L: int = 6, r: bool = True, C: bool = True) -> dict:
+    """d = m = 1, ReLU, x = 1, B0 = 1; every block B = B0 + c/L, a = c/L (and r, C = c/L); the
+    defaults (L = 6c^2) are the errata's smallest counterexample."""
+    k, e = L - 1, c / L
+    inst = {"activation": "relu", "L": L, "c": c, "x": [1.0], "B0": [[[1.0]]] * k, "B": [[[1.0 + e]]] * k, "a": [[e]] * k}
+    if r:
+        inst["r"] = [[e]] * k
+    if C:
+        inst["C"] = [[[e]]] * k
+    return inst
+
+
+_TEXTS = {
     "f": ("false as printed with |a| the Euclidean norm (Theorem 6.6's reading): smallest counterexample d = m = 1, "
           "c = 1, L = 6, every block B = B0 + c/L, a = r = C = c/L, ratio 1.035 (pinned case lemma6.4-erratum-smallest); "
           "the ratio grows like sqrt(L); the proof bounds the sum of block norms: e19/lemma6.4/f-proof"),
     "grad": ("false as printed with the constant 1: ratio 3.79 on the same instance; the proof gives "
              "(1 + 5c^2/L) 6c^2/L + 5c^2/L: e19/lemma6.4/grad-proof"),
 }
+#: part -> (pinned case, ratio, corrected part's ratio) on :func:`all_blocks`
+_PINNED = {"f": ("lemma6.4-erratum-smallest", 1.0353068294428684, 0.46300328964080684),
+           "grad": ("lemma6.4-grad-erratum-smallest", 3.785503353147386, 0.23659395957171162)}
+ERRATA = {part: Erratum(what=_TEXTS[part], counterexample=all_blocks(), verdict=COUNTEREXAMPLE, pinned=name, ratio=ratio,
+                        corrected=f"e19/lemma6.4/{part}-proof", corrected_ratio=fixed)
+          for part, (name, ratio, fixed) in _PINNED.items()}
 
 _SPEC = _params.SPEC
 
@@ -138,6 +159,8 @@ for _part, (_key, _bound, _what) in PARTS.items():
             id=f"e19/lemma6.4/{_part}",
             quantifiers=Q.SUP,
             title=_what + " on I_c(Theta0), x on the sphere",
+            testing=FALSE_AS_PRINTED if _part in ERRATA else Testing(examples=8),
+            refuses=REFUSES[f"e19/lemma6.4/{_part}"],
             statement=f"{_what} for all Theta in I_c(Theta0) and x in S^(d-1), if L >= {DEPTH_K} c^2 (Lemma 6.4, "
             "the deep net against the random-feature model" + ("; corrected statement)" if _part.endswith("proof") else ")"),
             derivation=DERIVATION.format(measure=MEASURES[_part], k=DEPTH_K),
@@ -149,6 +172,6 @@ for _part, (_key, _bound, _what) in PARTS.items():
             strategy=lambda: _search.strategy(DEPTH_K),
             search=_search.searcher(_objective(_part), lambda inst, p=_part: _evaluator(p)(_SPEC.validate(inst)), DEPTH_K),
             sweep={"quick": 12, "full": 120},
-            erratum=ERRATA.get(_part, ""),
+            erratum=ERRATA.get(_part),
         )
     )

@@ -15,7 +15,7 @@ interior points) and by projected gradient ascent in torch from many starts (:mo
 and ``alpha(l) >= 1 - 3c^2/L``; the statement prints ``5c/L``. The statement is false for c > ~4.6:
 with ``a(l) = r(l) = (c/L) u`` on active neurons, ``alpha(l) = alpha(l+1)(1 + c^2/L^2)``, so
 ``alpha(1) - 1 = (1 + c^2/L^2)^(L-1) - 1 ~ e^{c^2/L} - 1``, which at ``L = 6c^2`` is ~0.18 > 5/(6c).
-``e19/proposition4.2/alpha`` checks the printed bound (its counterexample is a strict-xfail test);
+``e19/proposition4.2/alpha`` checks the printed bound (its erratum, with the smallest counterexample, is declared on it);
 ``e19/proposition4.2/alpha-proof`` checks what the proof supports: ``alpha - 1 <= 5c^2/L`` and
 ``1 - alpha <= 3c^2/L``.
 
@@ -30,11 +30,12 @@ import math
 from models._lazy import torch  # imported at first use: registration stays torch-free
 
 import models.skip_resnet as sr
-from theorems._core import CERTIFIED, Check, Measurement, regime_of
+from theorems._core import CERTIFIED, COUNTEREXAMPLE, FALSE_AS_PRINTED, Check, Erratum, Measurement, Testing, regime_of
 from theorems._registry import register
 from theorems._tolerance import EPS
 from theorems.e19 import _params, _search
 from theorems.e19 import _quantifiers as Q
+from theorems.e19._refusals import REFUSES
 
 #: part -> (quantity, bound(c, L), depth condition k in L >= k c^2, what)
 PARTS = {
@@ -137,8 +138,26 @@ ratio), each of the L - 1 blocks adding at most (d + m + 2) eps relative error.
 
 """ + _params.SUP_DERIVATION
 
-ERRATUM = ("false as printed: |alpha - 1| <= 5c/L fails for c > ~4.6 (smallest counterexample: pinned case "
-           "proposition4.2-alpha-erratum-smallest); the proof supports 5c^2/L (e19/proposition4.2/alpha-proof)")
+
+
+def smallest_alpha_counterexample(c: float = 4.7, L: int = 133) -> dict:
+    """d = m = 1, x = 1, B0(l) = 1 (a valid draw of (2.5)), ReLU, a(l) = r(l) = c/L in every block:
+    alpha(1) - 1 = (1 + (c/L)^2)^(L-1) - 1 = 0.1791 > 5c/L = 0.1767, with L = 133 >= 6c^2 = 132.5
+    (the defaults: the erratum's smallest counterexample)."""
+    k, eps = L - 1, c / L
+    return {"activation": "relu", "L": L, "c": c, "x": [1.0], "B0": [[[1.0]]] * k, "a": [[eps]] * k, "r": [[eps]] * k}
+
+
+ERRATUM = Erratum(
+    what="false as printed: |alpha - 1| <= 5c/L fails for c > ~4.6 (smallest counterexample: pinned case "
+         "proposition4.2-alpha-erratum-smallest); the proof supports 5c^2/L (e19/proposition4.2/alpha-proof)",
+    counterexample=smallest_alpha_counterexample(),
+    verdict=COUNTEREXAMPLE,
+    ratio=1.0135440371497935,
+    pinned="proposition4.2-alpha-erratum-smallest",
+    corrected="e19/proposition4.2/alpha-proof",
+    corrected_ratio=0.21564766747867942,
+)
 
 _SPEC = _params.SPEC
 
@@ -148,6 +167,8 @@ for _part, (_key, _bound, _k, _what) in list(PARTS.items()) + [("proposition4.2/
             id=f"e19/{_part}",
             quantifiers=Q.SUP,
             title=_what + " on I_c(Theta0), x on the sphere",
+            testing=FALSE_AS_PRINTED if _part == "proposition4.2/alpha" else Testing(examples=8),
+            refuses=REFUSES[f"e19/{_part}"],
             statement=f"{_what} for all Theta in I_c(Theta0) and x in S^(d-1), if L >= {_k} c^2 ("
             + ("Proposition 4.1, forward stability" if _part.startswith("proposition4.1") else "Proposition 4.2, backward stability")
             + ("; the proof's bounds, corrected statement)" if _part.endswith("proof") else ")"),
@@ -160,6 +181,6 @@ for _part, (_key, _bound, _k, _what) in list(PARTS.items()) + [("proposition4.2/
             strategy=(lambda k=_k: _search.strategy(k)),
             search=_search.searcher(_objective(_part), lambda inst, p=_part: _evaluator(p)(_SPEC.validate(inst)), _k),
             sweep={"quick": 12, "full": 120},
-            erratum=ERRATUM if _part == "proposition4.2/alpha" else "",
+            erratum=ERRATUM if _part == "proposition4.2/alpha" else None,
         )
     )

@@ -31,10 +31,11 @@ from collections import OrderedDict
 import numpy as np
 from hypothesis import strategies as st
 
-from theorems._core import CERTIFIED, HYP_CERTIFIED, HYP_FALSE, HYPOTHESES_FALSE, MEASURED, Check, Measurement
+from theorems._core import CERTIFIED, HYP_CERTIFIED, HYP_FALSE, HYPOTHESES_FALSE, MEASURED, Check, Measurement, Testing
 from theorems._instances import Spec
 from theorems._registry import register
 from theorems.oymak19 import _problems, _setup, _trajectory
+from theorems.oymak19._refusals import REFUSES
 from theorems.oymak19 import _quantifiers as Q
 
 RESOLUTION = 1e-6
@@ -190,20 +191,21 @@ def _with_details(m: Measurement, **kw) -> Measurement:
     return dataclasses.replace(m, details={**m.details, **kw})
 
 
-def _corollary23(inst: dict) -> Measurement:
+def _corollary23(inst: dict, k: float | None = None, check_id: str = "oymak19/corollary2.3", regime=None, hyps=None) -> Measurement:
     """(2.7)-(2.8): ``||theta_t - theta0|| <= path_t <= 4 (beta/alpha) ||theta* - theta0||`` with
     theta* exact (linear, GLM: the projection of theta0 on the affine solution set). Ratio: the
     largest of ``dist_t / path_t`` (first inequality; <= 1 up to rounding) and
     ``path_t / (4 beta/alpha ||theta* - theta0||)`` (the former only where it exceeds 1: it is an
     equality at t = 1); the constant ``alpha path / (beta ||theta* - theta0||)``
-    is reported against the 4 (and the 1 of (2.12))."""
+    is reported against the 4 (and the 1 of (2.12)). ``k`` (default :data:`COROLLARY_FACTOR`),
+    ``check_id``, ``regime`` and ``hyps`` serve :func:`_eq212`, the same measure with 1 in place of 4."""
     s = cached_setup(inst, "theorem2.1")
     b = s.run
     star = s.prob.closest_solution(inst["theta0"], inst["y"])
     d_star = float(np.linalg.norm(star - inst["theta0"]))
     # theta* by lstsq: relative error <= cond(X) * a few eps; bound it by the residual of X theta* = z
     e_star = _star_error(s.prob, star, inst)
-    k = COROLLARY_FACTOR
+    k = COROLLARY_FACTOR if k is None else k
     bound, bound_lo = k * s.beta / s.alpha * d_star, k * s.beta / s.alpha * max(d_star - e_star, 0.0)
     val = b.path[1:] / bound if bound > 0 else np.full(b.path.size - 1, np.inf)
     up = (b.path[1:] + b.path_err[1:]) / bound_lo if bound_lo > 0 else np.full(val.shape, np.inf)
@@ -217,7 +219,17 @@ def _corollary23(inst: dict) -> Measurement:
     val, up = np.where(bad, np.maximum(val, first), val), np.where(bad, np.maximum(up, first_up), up)
     extra = {"distance_to_theta_star": d_star, "C_cor_effective": float(s.alpha * b.path[-1] / (s.beta * d_star)) if d_star > 0 else np.nan,
              "final_distance_over_theta_star": float(b.distance[-1] / d_star) if d_star > 0 else np.nan}
-    return _measurement("oymak19/corollary2.3", s, val, up, extra)
+    return _measurement(check_id, s, val, up, extra, regime=regime, hyps=hyps)
+
+
+def _eq212(inst: dict) -> Measurement:
+    """(2.12) ``||theta_t - theta0|| <= path_t <= (beta/alpha) ||theta* - theta0||``: Corollary 2.3 with
+    1 in place of 4 (the supplement's improvement, like (2.10)), measured: its conditions are in the
+    supplement. The measure is Corollary 2.3's with factor 1 (ratio = C_cor_effective at the worst step)."""
+    s = cached_setup(inst, "theorem2.1")
+    hyps = {**s.hypotheses, "Theorem 9.3's conditions (supplement, not available)": "not checkable"}
+    return _corollary23(inst, k=1.0, check_id="oymak19/eq2.12", regime=HYPOTHESES_FALSE if s.regime == HYPOTHESES_FALSE else MEASURED,
+                        hyps=hyps)
 
 
 def _star_error(prob, star, inst) -> float:
@@ -315,10 +327,12 @@ the result estimated."""
 
 
 def _register(id_, title, statement, equation, regime, evaluate, spec=SPEC, strategy=instances, hyps=None, derivation="",
-              quantifiers=Q.GD):
+              quantifiers=Q.GD, testing=Testing(unresolved_ok=_trajectory.WIDE)):
     register(
         Check(
-            id=id_, title=title, statement=statement, equation=equation, regime=regime, derivation=derivation,
+            id=id_, title=title,
+            testing=testing, refuses=REFUSES[id_],
+            statement=statement, equation=equation, regime=regime, derivation=derivation,
             quantifiers=quantifiers,
             hypotheses=hyps or {_setup.A1: "J is L-Lipschitz on D", _setup.A2: "Jacobian well conditioned on D", _setup.STEP: "eta <= min(1, alpha^2/(L r0))/(2 beta^2)"},
             spec=spec, evaluate_validated=evaluate, strategy=strategy,
@@ -371,6 +385,19 @@ _register("oymak19/corollary2.3", "||theta_t - theta0|| <= sum ||theta_{s+1} - t
           "against the 4 (and the 1 of (2.12)).\n\n" + GD_DERIVATION,
           spec=Spec(_problems.FIELDS, check=lambda i: _problems.validate(i, ("linear", "glm")), title="linear or GLM problem", cost=_problems.cost),
           strategy=lambda: instances(models=("linear", "glm")), quantifiers=Q.GD_LIN)
+
+_register("oymak19/eq2.12", "||theta_t - theta0|| <= sum ||theta_{s+1} - theta_s|| <= (beta/alpha) ||theta* - theta0|| (supplement): measured",
+          "||theta_t - theta0|| <= sum_s ||theta_(s+1) - theta_s|| <= (beta/alpha) ||theta* - theta0|| for all t, theta* the global "
+          "optimum closest to theta0, under the conditions of the supplement's Theorem 9.3 ((2.12): Corollary 2.3 with the "
+          "improved potential (2.10), beta/alpha in place of 4 beta/alpha)", "eq. (2.12)", MEASURED, _eq212,
+          derivation="lhs = ratio = max over t >= 1 of path_t / ((beta/alpha) ||theta* - theta0||) (and ||theta_t - theta0|| / "
+          "path_t where even its lower bracket exceeds 1), rhs = 1: > 1 means (2.12) fails on this instance. The measure, "
+          "theta* and its error bound are oymak19/corollary2.3's with the factor 1 in place of 4; run under Theorem 2.1's step "
+          "rule. Regime measured: the constants are certified, but the statement's conditions are in a supplement we do "
+          "not have, so that hypothesis is not checkable and the envelope is the inequality itself.\n\n" + GD_DERIVATION,
+          spec=Spec(_problems.FIELDS, check=lambda i: _problems.validate(i, ("linear", "glm")), title="linear or GLM problem", cost=_problems.cost),
+          strategy=lambda: instances(models=("linear", "glm")), quantifiers=Q.GD_LIN,
+          hyps={"Theorem 9.3's conditions": "in the supplement, not available"})
 
 STEP_RULE = _problems.Field("step_rule", "str", "theorem2.1 (default) | plain (eta = 1/(2 beta^2))", required=False, default="theorem2.1")
 

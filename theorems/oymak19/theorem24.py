@@ -28,12 +28,13 @@ import numpy as np
 from hypothesis import strategies as st
 
 import models.least_squares_gd as lsgd
-from theorems._core import CERTIFIED, HYP_CERTIFIED, Check, Measurement
+from theorems._core import CERTIFIED, HYP_CERTIFIED, Check, Measurement, Testing
 from theorems._instances import Field, Spec
 from theorems._registry import register
 from theorems._tolerance import EPS
 from theorems.oymak19 import _problems
 from theorems.oymak19 import _quantifiers as Q
+from theorems.oymak19._refusals import REFUSES
 
 #: points whose rounding bound exceeds this fraction of beta * dist are not resolved
 RESOLUTION = 1e-6
@@ -120,6 +121,8 @@ register(
         id="oymak19/theorem2.4/lower",
         quantifiers=Q.POINTS,
         title="||y - f(theta)|| + beta ||theta - theta0|| >= ||y - f(theta0)||: sup of drop/(beta dist) along GD <= 1",
+        testing=Testing(),
+        refuses=REFUSES["oymak19/theorem2.4/lower"],
         statement="||y - f(theta)|| + beta ||theta - theta0|| >= ||y - f(theta0)|| for all theta in D, if ||J|| <= beta on a set D "
         "containing the segment from theta0 (Theorem 2.4, (2.13): the residual cannot drop faster than beta times the "
         "distance travelled)",
@@ -261,6 +264,8 @@ register(
         id="oymak19/theorem2.4/tight", sweep={"quick": 10, "full": 100},
         quantifiers=Q.TIGHT,
         title="Theorem 2.4's examples: (2.15) equality along GD with beta, (2.14) equality along GD and validity everywhere with alpha",
+        testing=Testing(examples=15),
+        refuses=REFUSES["oymak19/theorem2.4/tight"],
         statement="for any 0 < alpha <= beta there are linear regressions with alpha <= sigma_min(X) <= ||X|| <= beta where "
         "||y - X theta|| + alpha ||theta - theta0|| >= ||y - X theta0|| for all theta with equality along GD (2.14), and "
         "||y - X theta_t|| + beta ||theta_t - theta0|| = ||y - X theta0|| along GD (2.15) (Theorem 2.4's examples)",

@@ -29,12 +29,13 @@ import numpy as np
 from hypothesis import strategies as st
 
 import models.least_squares_gd as lsgd
-from theorems._core import ESTIMATED, HYP_CERTIFIED, HYP_FALSE, Check, Measurement, regime_of
+from theorems._core import ESTIMATED, HYP_CERTIFIED, HYP_FALSE, Check, Measurement, Testing, regime_of
 from theorems._instances import Field, Spec
 from theorems._registry import register
 from theorems.oymak19 import _problems, _rounding
 from theorems.oymak19.theorem21 import instances
 from theorems.oymak19 import _quantifiers as Q
+from theorems.oymak19._refusals import REFUSES
 
 DELTA = 0.05
 #: the rate's constant: rho = 1 - RATE_FACTOR eta alpha^2 / n (the statement's 1/2)
@@ -118,6 +119,8 @@ register(
         id="oymak19/theorem3.1", sweep={"quick": 8, "full": 80},
         quantifiers=Q.SGD,
         title="SGD: E[||r_t||^2 1_E] <= (1 - eta alpha^2/(2n))^t r0^2 on an event of probability >= 1 - 4/nu; Monte Carlo, 95% DKW bounds",
+        testing=Testing(examples=15),
+        refuses=REFUSES["oymak19/theorem3.1"],
         statement="E[||f(theta_t) - y||^2 1_E] <= (1 - eta alpha^2/(2n))^t ||f(theta0) - y||^2 for all t, on an event E with "
         "P(E) >= 1 - 4/nu on which SGD stays in D = B(theta0, nu r0/alpha), under Assumptions 1-2, row norms ||J_i|| <= B "
         "on D, nu >= 3 and eta <= alpha^2/(nu beta^2 B^2 + nu beta B L r0) (Theorem 3.1; the probability's factor, "

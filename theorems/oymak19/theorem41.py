@@ -20,12 +20,13 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
-from theorems._core import CERTIFIED, Check, Measurement
+from theorems._core import CERTIFIED, Check, Measurement, Testing
 from theorems._instances import Spec
 from theorems._registry import register
 from theorems.oymak19 import _problems, _setup, _trajectory
 from theorems.oymak19.theorem21 import RESOLUTION, _star_error, cached_setup, instances
 from theorems.oymak19 import _quantifiers as Q
+from theorems.oymak19._refusals import REFUSES
 
 HYP_STEP = "eta <= 1/(||X||^2 Gamma^2)"
 
@@ -80,6 +81,8 @@ register(
         id="oymak19/theorem4.1",
         quantifiers=Q.GLM,
         title="GLM: ||theta_t - theta*|| <= (1 - eta gamma^2 lambda_min(XX^T))^t ||theta0 - theta*||: bound's exponent over the measured one <= 1",
+        testing=Testing(unresolved_ok=_trajectory.WIDE),
+        refuses=REFUSES["oymak19/theorem4.1"],
         statement="||theta_t - theta*|| <= (1 - eta gamma^2 lambda_min(X X^T))^t ||theta0 - theta*|| for all t, GD on the GLM "
         "f(theta) = phi(X theta) with 0 < gamma <= phi' <= Gamma, eta <= 1/(||X||^2 Gamma^2), theta* the global optimum "
         "closest to theta0 (Theorem 4.1, (4.2))",

@@ -39,11 +39,12 @@ from hypothesis import strategies as st
 
 import models.least_squares_gd as lsgd
 import models.least_squares_lowrank as lr
-from theorems._core import HYP_FALSE, HYP_NOT_CHECKABLE, MEASURED, regime_of, Check, Measurement
+from theorems._core import HYP_FALSE, HYP_NOT_CHECKABLE, MEASURED, regime_of, Check, Measurement, Testing
 from theorems import _limits
 from theorems._instances import Field, Spec
 from theorems._registry import register
 from theorems.oymak19 import _quantifiers as Q
+from theorems.oymak19._refusals import REFUSES
 
 FLOOR = 1e-24
 CHORD_TOL = 0.2
@@ -187,6 +188,8 @@ register(
         id="oymak19/theorem4.2", sweep={"quick": 8, "full": 80},
         quantifiers=Q.LOWRANK,
         title="low rank: sum_i r_i^2 <= 100 (1 - c2/r^{3/2})^t ||y||^2: measured front constant / 100 (c2 fitted)",
+        testing=Testing(examples=10),
+        refuses=REFUSES["oymak19/theorem4.2"],
         statement="sum_i (y_i - <X_i, Theta_t Theta_t^T>)^2 <= 100 (1 - c2/r^{3/2})^t ||y||^2 for all t, w.p. >= 1 - 4 exp(-n/2), GD "
         "on low-rank regression with Gaussian X_i, n <= c d r, Theta0's singular values in [1, 2] sqrt(||y||)/(rn)^{1/4} and "
         "eta = c1 sqrt(n)/(r^2 d ||y||) (Theorem 4.2; the text's garbled exponent read as r^{3/2})",
@@ -219,6 +222,8 @@ register(
         id="oymak19/figure3c", sweep={"quick": 1, "full": 1},
         quantifiers=Q.FIGURE3C,
         title="Figure 3c: normalised misfit vs normalised distance is near-straight (within 0.2 of the chord), distance grows with n",
+        testing=Testing(examples=1),
+        refuses=REFUSES["oymak19/figure3c"],
         statement="||y - f(Theta_t)|| / ||y - f(Theta0)|| against ||Theta_t - Theta0||_F / ||Theta0||_F is a near-straight line "
         "(within 0.2 of its chord), and the final distance grows with n (Figure 3c, Sec. 5.2: low-rank regression d = 100, "
         "r = 4, n in {25, 50, 100, 200}, 200 GD iterations)",

@@ -37,12 +37,14 @@ import numpy as np
 from hypothesis import strategies as st
 
 from models import activations as act_mod
-from theorems._core import CERTIFIED, HYP_CERTIFIED, HYP_FALSE, Check, Measurement, _num, regime_of
+from theorems._core import (CERTIFIED, COUNTEREXAMPLE, FALSE_AS_PRINTED, HYP_CERTIFIED, HYP_FALSE, Check, Erratum, Measurement, Testing,
+                            _num, regime_of)
 from theorems._instances import Spec
 from theorems._registry import register
 from theorems.oymak19 import _problems, _setup
 from theorems.oymak19.theorem21 import _measurement, cached_setup, instances, rate_measure
 from theorems.oymak19 import _quantifiers as Q
+from theorems.oymak19._refusals import REFUSES
 
 UNIT_V = "||v|| = 1"
 
@@ -179,12 +181,20 @@ def searcher(check_id: str):
 
 SPEC_43 = Spec(_problems.FIELDS, check=lambda i: _problems.validate(i, ("shallow",)), title="shallow net, GD", cost=_problems.cost)
 
-ERRATUM = ("false as printed: the step cap's extra Gamma breaks the invariance under (phi, y) -> (c phi, c y) that the "
+ERRATUM = Erratum(
+    what=("false as printed: the step cap's extra Gamma breaks the invariance under (phi, y) -> (c phi, c y) that the "
            "hypotheses respect, so for Gamma < 1 the printed step exceeds Theorem 2.1's (by 1/Gamma inside the min) and the "
            "residual can grow: smallest counterexample n = d = 2, k = 1, one GD step, X = [[1, 0], [0.8, 0.6]], W0 = (0, 5), "
            "y = (-0.1, 0.2), phi = 1e-4 (0.3 z + tanh z): ||r_1||^2 / ||r_0||^2 = 1.0011 > 1 - eta gamma^2 sigma_min^2 "
            "(pinned case theorem4.3-erratum-smallest; certificate reports/certificates/oymak19_theorem4.3.py); "
-           "what the proof supports, Theorem 2.1's cap and rate (1 - eta gamma^2 sigma_min^2 / 2)^t, is oymak19/theorem4.3-proof")
+           "what the proof supports, Theorem 2.1's cap and rate (1 - eta gamma^2 sigma_min^2 / 2)^t, is oymak19/theorem4.3-proof"),
+    counterexample=SMALLEST,
+    verdict=COUNTEREXAMPLE,
+    pinned="theorem4.3-erratum-smallest",  # ratio inf (a certain violation): verdict only
+    corrected="oymak19/theorem4.3-proof",
+    corrected_ratio=0.028600269872985588,
+    certificate="reports/certificates/oymak19_theorem4.3.py",
+)
 
 HYPS = {UNIT_V: "unit output weights", _setup.A2: "via gamma, Gamma, sigma_n(X)"}
 
@@ -193,6 +203,8 @@ register(
         id="oymak19/theorem4.3",
         quantifiers=Q.SHALLOW,
         title="shallow net, as printed: ||r_t||^2 <= (1 - eta gamma^2 sigma_min(X)^2)^t ||r_0||^2 (no 1/2), printed step",
+        testing=FALSE_AS_PRINTED,
+        refuses=REFUSES["oymak19/theorem4.3"],
         statement="||f(W_t) - y||^2 <= (1 - eta gamma^2 sigma_min(X)^2)^t ||f(W0) - y||^2 for all t, GD on W of f(x; W) = "
         "v^T phi(W x) with ||v|| = 1, n <= d, 0 < gamma <= phi' <= Gamma, |phi''| <= M and eta <= min(1, gamma^2 "
         "sigma_min(X)^2 / (Gamma M ||X||_{2,inf} ||X|| ||f(W0) - y||)) / (2 Gamma^2 ||X||^2), from any W0 (Theorem 4.3, as printed)",
@@ -224,6 +236,8 @@ register(
         id="oymak19/theorem4.3-proof",
         quantifiers=Q.SHALLOW,
         title="shallow net, what the proof supports: ||r_t||^2 <= (1 - eta gamma^2 sigma_min(X)^2 / 2)^t ||r_0||^2 at Theorem 2.1's step",
+        testing=Testing(),
+        refuses=REFUSES["oymak19/theorem4.3-proof"],
         statement="||f(W_t) - y||^2 <= (1 - eta gamma^2 sigma_min(X)^2 / 2)^t ||f(W0) - y||^2 for all t, GD on W of "
         "f(x; W) = v^T phi(W x) with ||v|| = 1, n <= d, 0 < gamma <= phi' <= Gamma, |phi''| <= M and Theorem 2.1's step "
         "eta <= min(1, gamma^2 sigma_min(X)^2 / (M ||X||_{2,inf} ||X|| ||f(W0) - y||)) / (2 Gamma^2 ||X||^2) "

@@ -60,13 +60,14 @@ import models.shallow_relu as net
 import models.shallow_relu_linearised as lin_mod
 import models.shallow_relu_training as train
 from theorems import _fit, _horizon, _limits
-from theorems._core import HYP_CERTIFIED, HYP_FALSE, HYP_NOT_CHECKABLE, MEASURED, Check, InstanceError, Measurement, regime_of
+from theorems._core import HYP_CERTIFIED, HYP_FALSE, HYP_NOT_CHECKABLE, MEASURED, Check, InstanceError, Measurement, Testing, regime_of
 from theorems._designs import Design, build
 from theorems._instances import SEED, Field, Spec, to_json
 from theorems._instances import X as X_FIELD
 from theorems._instances import Y as Y_FIELD
 from theorems._registry import register
 from theorems.satpathi21 import _quantifiers as Q
+from theorems.satpathi21._refusals import REFUSES
 
 DELTA = 0.1  # the failure probability at which the theorems' constants are reported
 
@@ -537,6 +538,8 @@ register(
         id="satpathi21/lemma2", sweep={"quick": 2, "full": 10}, cost=cost("flow"),
         quantifiers=Q.DYNAMICS,
         title="gradient flow: ||f(t)-Y|| <= exp(-ct/4)||f0-Y||; max_k ||w_k(t)-w_k(0)|| = O(sqrt(dn)/(c sqrt m))||f0-Y||",
+        testing=Testing(examples=2),
+        refuses=REFUSES["satpathi21/lemma2"],
         statement="||f(t) - Y|| <= exp(-c t/4) ||f0 - Y|| and max_k ||w_k(t) - w_k(0)|| = O(sqrt(dn)/(c sqrt m)) ||f0 - Y|| along "
         "the gradient flow, w.p. >= 1 - delta for m = Omega(n^6 d^4 C_y^2/(c^4 delta^3)), kappa = 1 (Lemma 2, after Du et al.)",
         derivation="lhs = the rate ratio max_(t > 0) ||f(t) - Y|| / (exp(-c t/4) ||f0 - Y||), worst seed at the largest "
@@ -557,6 +560,8 @@ register(
         id="satpathi21/theorem3", sweep={"quick": 2, "full": 10}, cost=cost("flow"),
         quantifiers=Q.DYNAMICS,
         title="gradient flow: ||w(t)-w*_L|| <= exp(-ct/2)||w(0)-w*_L|| + O(m^{-1/4}): the excess shrinks at least like m^{-1/4}",
+        testing=Testing(examples=2),
+        refuses=REFUSES["satpathi21/theorem3"],
         statement="||w(t) - w*_L|| <= exp(-c t/2) ||w(0) - w*_L|| + O((dn)^2.5 C_y^1.5/(c^2.5 delta^1.5 m^0.25)) for all t along the "
         "gradient flow, w.p. >= 1 - delta for m = Omega(n^6 d^4 C_y^2/(c^4 delta^3)), kappa = 1 (Theorem 3)",
         derivation="lhs = lo, the lower end of the 95% interval of the fitted exponent of m in the excess e(m) = "
@@ -577,6 +582,8 @@ register(
         id="satpathi21/theorem4", sweep={"quick": 3, "full": 20}, cost=cost("gd"),
         quantifiers=Q.GD,
         title="GD: ||w(k)-w*_L|| <= (1-c eta/2)^{k/2}||w(0)-w*_L|| + O(m^{-1/8}); w(k) converges",
+        testing=Testing(examples=6),
+        refuses=REFUSES["satpathi21/theorem4"],
         statement="||w(k) - w*_L|| <= (1 - c eta/2)^{k/2} ||w(0) - w*_L|| + O((dn C_y)^1.5/(c^1.5 delta^1.5 m^0.125)) for all k, and w(k) "
         "converges, GD with eta = O(c/(dn)^2), w.p. >= 1 - delta for m = Omega((dn)^10 C_y^6/(c^10 delta^6)), kappa = 1 (Theorem 4)",
         derivation="lhs = lo, the lower end of the 95% interval of the fitted exponent of m in the excess e(m) = "

@@ -33,10 +33,11 @@ import models.shallow_relu as net
 import models.shallow_relu_linearised as lin_mod
 import models.shallow_relu_training as train
 from theorems import _limits
-from theorems._core import HYP_NOT_CHECKABLE, MEASURED, Check, Measurement, regime_of
+from theorems._core import HYP_NOT_CHECKABLE, MEASURED, Check, Measurement, Testing, regime_of
 from theorems._instances import Field, Spec
 from theorems._registry import register
 from theorems.satpathi21 import _quantifiers as Q
+from theorems.satpathi21._refusals import REFUSES
 
 WIDTHS = (1000, 2000, 5000, 10000)
 SEEDS = 5
@@ -206,6 +207,8 @@ register(
         id="satpathi21/figure1", sweep={"quick": 1, "full": 2},
         quantifiers=(Q.FIG_WIDTH,),
         title="Sec. 6: final ||P0perp(w-w*_L)||^2 and ||w-w*_L||^2 decrease with the width (Figure 1 (a), (b))",
+        testing=Testing(examples=1),
+        refuses=REFUSES["satpathi21/figure1"],
         statement="final ||P0perp(w - w*_L)||^2 (a) and ||w - w*_L||^2 (b) decrease as the width m grows; (c) ||w - w(0)||^2 shows no "
         "clear trend in m (Sec. 6, Figure 1: 100 points, y = (x^T beta)^2 standardised, widths 1000 to 10000, GD with "
         "learning rate 0.01, output layer fixed, 5 seeds)",

@@ -40,10 +40,11 @@ import models.shallow_relu as net
 import models.shallow_relu_linearised as lin_mod
 import models.shallow_relu_training as train
 from theorems import _fit, _horizon, _limits
-from theorems._core import HYP_NOT_CHECKABLE, MEASURED, Check, InstanceError, Measurement
+from theorems._core import HYP_NOT_CHECKABLE, MEASURED, Check, InstanceError, Measurement, Testing
 from theorems._instances import Field, Spec
 from theorems._registry import register
 from theorems.satpathi21 import _quantifiers as Q
+from theorems.satpathi21._refusals import REFUSES
 
 DELTA = 0.1
 
@@ -264,6 +265,8 @@ register(
         id="satpathi21/lemma5", sweep={"quick": 1, "full": 5},
         quantifiers=Q.GENERALISATION,
         title="E_x (f(x, w(k)) - f_KR(x))^2 <= O(1/sqrt n) + (1 - c eta/2)^k (Y^T H^-1 Y + O(1)): exponent in n",
+        testing=Testing(examples=1),
+        refuses=REFUSES["satpathi21/lemma5"],
         statement="E_x (f(x, w(k)) - f_KR(x))^2 <= O(1/sqrt n) + (1 - c eta/2)^k (Y^T H^{-1} Y + O(1)), f_KR(x) = h(x)^T H^{-1} Y the "
         "kernel regression of eq. (8), for kappa^2 = O(c delta/(d^2 n^1.5)), eta = O(c/(dn)^2), m large (Lemma 5)",
         derivation="lhs = lo, the lower end of the 95% interval of the fitted exponent of n in the plateau D(n, K) = "
@@ -284,6 +287,8 @@ register(
         id="satpathi21/theorem7", sweep={"quick": 2, "full": 10},
         quantifiers=Q.GENERALISATION,
         title="Theorem 7 / Corollary 8: E_x (y - f(x, w(k)))^2 <= C |w_bar|^2 sqrt(d log(1/delta)/n) for y = (x^T beta)^p",
+        testing=Testing(examples=2),
+        refuses=REFUSES["satpathi21/theorem7"],
         statement="E_x (y - f(x, w(k)))^2 <= C |w_bar|^2 sqrt(d log(1/delta)/n) for y = phi(x)^T w_bar, w.p. >= 1 - delta; for "
         "y = (x^T beta)^p, |w_bar|^2 = 1/d_p (Theorem 7, Corollary 8): the test error decays like n^{-1/2}",
         derivation="lhs = lo, the lower end of the 95% interval of the fitted exponent of n in the test error E(n) = "

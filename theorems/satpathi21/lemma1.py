@@ -32,9 +32,12 @@ from theorems._core import (
     HYP_CERTIFIED,
     HYP_FALSE,
     MEASURED,
+    OUTSIDE,
     Check,
+    Erratum,
     InstanceError,
     Measurement,
+    Testing,
     ratio_of,
     regime_of,
 )
@@ -44,6 +47,7 @@ from theorems._instances import X as X_FIELD
 from theorems._registry import register
 from theorems.strategies import data_instances, designs
 from theorems.satpathi21 import _quantifiers as Q
+from theorems.satpathi21._refusals import REFUSES
 
 PAPER = "satpathi21"
 
@@ -174,6 +178,8 @@ register(
         id="satpathi21/lemma1/kernel",
         quantifiers=Q.LEMMA1 + (Q.MC_WIDTH,),
         title="eq. (9) closed form of H = E[grad f0^T grad f0] agrees with Monte Carlo over w(0)",
+        testing=Testing(),
+        refuses=REFUSES["satpathi21/lemma1/kernel"],
         statement="H_ij = x~_i^T x~_j (pi - arccos(x~_i^T x~_j/(d+1))) / (2 pi) = E_w(0)[grad f0^T grad f0]_ij",
         equation="eq. (9)",
         regime=ESTIMATED,
@@ -230,6 +236,8 @@ register(
         id="satpathi21/lemma1/positive-definite",
         quantifiers=Q.LEMMA1,
         title="H is positive definite for data with no two points parallel",
+        testing=Testing(),
+        refuses=REFUSES["satpathi21/lemma1/positive-definite"],
         statement="lambda_min(H) > 0 for data on the sphere ||x_i|| = sqrt(d) with no two x_i parallel (Lemma 1: H is positive "
         "definite; certified as lambda_min(H) > its float error bound)",
         equation="Lemma 1, eq. (9)",
@@ -294,6 +302,8 @@ register(
         id="satpathi21/lemma1/upper",
         quantifiers=Q.LEMMA1_BOUND,
         title="lambda_min(H) <= C_up (d+1) theta_min, C_up = 1/4 + 1/(2 pi), when theta_min < 1",
+        testing=Testing(),
+        refuses=REFUSES["satpathi21/lemma1/upper"],
         statement="lambda_min(H) <= C_up (d+1) theta_min for theta_min < 1, C_up = 1/4 + 1/(2 pi) (Lemma 1's lambda_min(H) = "
         "O((d+1) theta_min) with the derived constant)",
         equation="Lemma 1",
@@ -353,17 +363,9 @@ def _lower(inst: dict) -> Measurement:
     independent of n and d (for theta_min < 1). C is not given, so this is ``measured``: we
     report ``C_log = lambda_min sqrt(log(2n)+1) / ((d+1) theta_min)`` and compare it with the
     recorded envelope floor (``theorems/data/envelopes.json``): ``ratio = floor / C_log``, above
-    1 when an instance is worse than every design recorded so far.
-
-    **Erratum** (``python -m theorems audit satpathi21/lemma1/lower``): C is not uniform in d.
-    On near-antipodal data (an octagon of lines in a plane, each line carrying ``e`` and the
-    opposite point rotated by ``eps = 1/d``) ``C_log ~ 0.79/sqrt(d)``: 0.0711 at d = 100, 7.87e-5 at
-    d = 10^8 (certified: ``reports/certificates/satpathi21_lemma1_lower.py``); three such lines at
-    gaps just under 1 do worse, ``~0.59/sqrt(d)`` (5.94e-5 at d = 10^8): the audit's exponent is
-    -0.487, 95% interval [-0.495, -0.478]. ``theta_min`` sees
-    the angle between points, close to pi there, but the kernel sees the angle between *lines*
-    (``grad f(x~) - grad f(-x~) = x~`` is linear): see ``satpathi21/lemma1/lower-lines``. Small
-    designs (cubes in a cap, circles, clusters; d <= 10^4) stay above C_log = 0.149.
+    1 when an instance is worse than every design recorded so far. C is not uniform in d: see the
+    check's erratum (``python -m theorems describe satpathi21/lemma1/lower``) and
+    ``satpathi21/lemma1/lower-lines``.
     """
     if inst["X"] is not None:
         X = inst["X"]
@@ -554,6 +556,8 @@ register(
     Check(
         id="satpathi21/lemma1/lower",
         title="measured C in lambda_min(H) >= C (d+1) theta_min / sqrt(log(2n)+1) (Omega: no constant given)",
+        testing=Testing(),
+        refuses=REFUSES["satpathi21/lemma1/lower"],
         statement="lambda_min(H) >= C (d+1) theta_min / sqrt(log(2n) + 1) for theta_min < 1, with C > 0 independent of n and d "
         "(Lemma 1's Omega lower bound; C is not given)",
         equation="Lemma 1",
@@ -565,12 +569,22 @@ register(
         "(theta_min < 1 certified or false); no float tolerance (measured).",
         strategy=_lower_strategy,
         search=_search_lower,
-        erratum=("the Omega constant is not uniform in d: near-antipodal data (2m points in a plane, each -e_i "
+        erratum=Erratum(
+            what=("the Omega constant is not uniform in d: near-antipodal data (2m points in a plane, each -e_i "
                  "rotated by eps = 1/d; octagon m = 4) give C_log ~ 0.79/sqrt(d) (0.0711 at d = 100, 7.87e-5 at d = 1e8; three lines at gaps "
                  "just under 1: ~0.59/sqrt(d), 5.94e-5 at d = 1e8; audit exponent -0.487 [-0.495, -0.478]; "
                  "certified upper bounds: reports/certificates/satpathi21_lemma1_lower.py; "
                  "python -m theorems audit satpathi21/lemma1/lower --param d); "
                  "corrected: satpathi21/lemma1/lower-lines (theta between lines, min over +-x_j)"),
+            # one member of the family, d = 10^8 (the family itself is audited: uniform_in, the certificate)
+            counterexample={"subspace": {"d": 10**8, "E": near_antipodal(4, 1e-8).tolist()}},
+            verdict=OUTSIDE,
+            ratio=1842.1689870046907,
+            pinned="lemma1-lower-erratum-near-antipodal-d1e8",
+            corrected="satpathi21/lemma1/lower-lines",
+            corrected_ratio=0.46910448793757364,
+            certificate="reports/certificates/satpathi21_lemma1_lower.py",
+        ),
         quantifiers=_quantifiers(lines=False),
         uniform_in=_audits("C_log"),
     )
@@ -580,6 +594,8 @@ register(
     Check(
         id="satpathi21/lemma1/lower-lines",
         title="measured C in lambda_min(H) >= C (d+1) theta_lines / sqrt(log(2n)+1), theta between lines (corrected Lemma 1)",
+        testing=Testing(),
+        refuses=REFUSES["satpathi21/lemma1/lower-lines"],
         statement="Omega((d+1) theta_lines / sqrt(log(2n) + 1)) <= lambda_min(H) for theta_min < 1, "
                   "theta_lines = min_{i != j} min(angle(x~_i, x~_j), angle(x~_i, -x~_j)), C independent of n and d",
         equation="Lemma 1 (corrected)",

@@ -23,11 +23,12 @@ import numpy as np
 from hypothesis import strategies as st
 
 import models.ntk_series as series
-from theorems._core import CERTIFIED, HYP_CERTIFIED, Check, InstanceError, Measurement
+from theorems._core import CERTIFIED, HYP_CERTIFIED, Check, InstanceError, Measurement, Testing
 from theorems._instances import Field, Spec
 from theorems._instances import X as X_FIELD
 from theorems._registry import register
 from theorems.satpathi21 import _quantifiers as Q
+from theorems.satpathi21._refusals import REFUSES
 
 TERMS = Field("terms", "int", "number of series terms N (k = 0..N-1)", required=False, default=40, minimum=1, maximum=400)
 
@@ -124,6 +125,8 @@ register(
         id="satpathi21/lemma6", sweep={"quick": 8, "full": 60},
         quantifiers=(Q.PAIR_D, Q.PAIR_COS),
         title="Lemma 6: sum_k d_k (x^T y)^k with the printed coefficients equals eq. (9) (mpmath, rigorous tail bound)",
+        testing=Testing(examples=15),
+        refuses=REFUSES["satpathi21/lemma6"],
         statement="K(x, y) = phi(x)^T phi(y) = sum_k d_k (x^T y)^k = x~^T y~ (pi - arccos(x~^T y~/(d+1)))/(2 pi)",
         equation="Lemma 6, eq. (9)",
         regime=CERTIFIED,
