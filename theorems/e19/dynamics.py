@@ -37,13 +37,13 @@ import math
 from functools import lru_cache
 
 import numpy as np
-from models._lazy import torch  # imported at first use: registration stays torch-free
+from models._shared.lazy import torch  # imported at first use: registration stays torch-free
 from hypothesis import strategies as st
 
-import models.skip_resnet as sr
-import models.skip_resnet_gd as gd
-import models.skip_resnet_kernel as kk
-import models.skip_resnet_sweeps as sw
+import models.skip_resnet.network as sr
+import models.skip_resnet.gd as gd
+import models.skip_resnet.kernel as kk
+import models.skip_resnet.sweeps as sw
 from theorems._core import HYP_CERTIFIED, HYP_FALSE, HYP_NOT_CHECKABLE, MEASURED, Check, InstanceError, Measurement, regime_of
 from theorems._fit import fit_power_law, law_ratio
 from theorems import _limits

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
-import models.resnet_a1 as ra
+import models.skip_resnet.resnet_a1 as ra
 from theorems import _limits
 from theorems._core import HYP_CERTIFIED, MEASURED, Check, InstanceError, Measurement, regime_of
 from theorems._instances import Field, Spec

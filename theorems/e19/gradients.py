@@ -27,9 +27,9 @@ squaring: ``8 L (d + m + 4) eps (1 + ratio)``.
 """
 from __future__ import annotations
 
-from models._lazy import torch  # imported at first use: registration stays torch-free
+from models._shared.lazy import torch  # imported at first use: registration stays torch-free
 
-import models.skip_resnet_sweeps as sw
+import models.skip_resnet.sweeps as sw
 from theorems._core import CERTIFIED, Check, Measurement, regime_of
 from theorems._registry import register
 from theorems._tolerance import EPS

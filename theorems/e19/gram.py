@@ -48,10 +48,10 @@ import math
 
 import numpy as np
 from hypothesis import strategies as st
-from models._lazy import stats  # scipy.stats, imported at first use
+from models._shared.lazy import stats  # scipy.stats, imported at first use
 
-import models.skip_resnet as sr
-import models.skip_resnet_kernel as kk
+import models.skip_resnet.network as sr
+import models.skip_resnet.kernel as kk
 from theorems._core import CERTIFIED, ESTIMATED, HYP_CERTIFIED, HYP_FALSE, Check, InstanceError, Measurement, regime_of
 from theorems import _limits
 from theorems._instances import Field, Spec

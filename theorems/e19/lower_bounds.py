@@ -33,12 +33,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from models._lazy import torch  # imported at first use: registration stays torch-free
+from models._shared.lazy import torch  # imported at first use: registration stays torch-free
 from hypothesis import strategies as st
 
-import models.skip_resnet as sr
-import models.skip_resnet_kernel as kk
-import models.skip_resnet_sweeps as sw
+import models.skip_resnet.network as sr
+import models.skip_resnet.kernel as kk
+import models.skip_resnet.sweeps as sw
 from theorems._core import CERTIFIED, HYP_CERTIFIED, HYP_FALSE, Check, Measurement, regime_of
 from theorems._instances import Spec
 from theorems._registry import register

@@ -33,8 +33,8 @@ import math
 import numpy as np
 from hypothesis import strategies as st
 
-import models.random_features as rf
-import models.skip_resnet as sr
+import models.skip_resnet.random_features as rf
+import models.skip_resnet.network as sr
 from theorems._core import CERTIFIED, HYP_CERTIFIED, HYP_FALSE, Check, InstanceError, Measurement, regime_of
 from theorems import _limits
 from theorems._instances import Field, Spec

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-import models.least_squares as ls
+import models.least_squares.problems as ls
 from theorems._core import CERTIFIED, HYP_CERTIFIED, HYP_ESTIMATED, HYP_FALSE, regime_of
 from theorems.oymak19 import _problems, _rounding, _trajectory
 

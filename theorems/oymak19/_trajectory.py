@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-import models.least_squares_gd as lsgd
+import models.least_squares.gd as lsgd
 from theorems.oymak19 import _rounding
 
 EPS = _rounding.EPS

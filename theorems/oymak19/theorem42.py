@@ -37,8 +37,8 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
-import models.least_squares_gd as lsgd
-import models.least_squares_lowrank as lr
+import models.least_squares.gd as lsgd
+import models.least_squares.lowrank as lr
 from theorems._core import HYP_FALSE, HYP_NOT_CHECKABLE, MEASURED, regime_of, Check, Measurement
 from theorems import _limits
 from theorems._instances import Field, Spec

@@ -36,7 +36,7 @@ import numpy as np
 
 from hypothesis import strategies as st
 
-from models import activations as act_mod
+from models.least_squares import activations as act_mod
 from theorems._core import CERTIFIED, HYP_CERTIFIED, HYP_FALSE, Check, Measurement, _num, regime_of
 from theorems._instances import Spec
 from theorems._registry import register

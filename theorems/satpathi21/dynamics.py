@@ -56,9 +56,9 @@ import numpy as np
 from hypothesis import assume
 from hypothesis import strategies as st
 
-import models.shallow_relu as net
-import models.shallow_relu_linearised as lin_mod
-import models.shallow_relu_training as train
+import models.shallow_relu.network as net
+import models.shallow_relu.linearised as lin_mod
+import models.shallow_relu.training as train
 from theorems import _fit, _horizon, _limits
 from theorems._core import HYP_CERTIFIED, HYP_FALSE, HYP_NOT_CHECKABLE, MEASURED, Check, InstanceError, Measurement, regime_of
 from theorems._designs import Design, build
@@ -113,7 +113,7 @@ def _steps(inst: dict, mode: str) -> float:
     X, step = inst["X"], inst["step_size"]
     evals = None
     if X.shape[0] <= 1000:
-        from models import shallow_relu
+        from models.shallow_relu import network as shallow_relu
 
         with np.errstate(all="ignore"):
             evals = np.linalg.eigvalsh(shallow_relu.ntk(X, on_sphere=False))

@@ -24,7 +24,7 @@ from typing import Any, Callable
 import numpy as np
 from hypothesis import strategies as st
 
-import models.shallow_relu as net
+import models.shallow_relu.network as net
 from theorems import _designs, _limits, _tolerance
 from theorems._core import (
     CERTIFIED,

@@ -18,11 +18,11 @@ from __future__ import annotations
 import inspect
 import math
 
-from models._lazy import mpmath  # imported at first use
+from models._shared.lazy import mpmath  # imported at first use
 import numpy as np
 from hypothesis import strategies as st
 
-import models.ntk_series as series
+import models.shallow_relu.ntk_series as series
 from theorems._core import CERTIFIED, HYP_CERTIFIED, Check, InstanceError, Measurement
 from theorems._instances import Field, Spec
 from theorems._instances import X as X_FIELD
