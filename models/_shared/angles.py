@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from models._shared.validation import as_matrix
+from models._shared.validation import PARALLEL_ATOL, as_matrix
 
 _CANCELLATION = 1e-3
 
@@ -46,3 +46,28 @@ def pairwise_angles(X, Y=None) -> np.ndarray:
         phi = 0.5 * (phi + phi.T)  # exact symmetry; the two halves agree to rounding
         np.fill_diagonal(phi, 0.0)
     return phi
+
+
+def parallel_pair(X: np.ndarray, atol: float = PARALLEL_ATOL) -> tuple[int, int] | None:
+    """The first pair (i, j), i < j, of rows that are parallel (angle 0 or pi), else None."""
+    n = X.shape[0]
+    if n < 2:
+        return None
+    phi = pairwise_angles(X)
+    gap = np.minimum(phi, np.pi - phi)
+    gap[np.diag_indices(n)] = np.inf
+    i, j = np.unravel_index(np.argmin(gap), gap.shape)
+    if gap[i, j] < atol:
+        return (int(min(i, j)), int(max(i, j)))
+    return None
+
+
+def require_nonparallel(X: np.ndarray, atol: float = PARALLEL_ATOL) -> None:
+    """Raise if two rows of ``X`` are parallel (the paper's assumption ``x_i not || x_j``)."""
+    pair = parallel_pair(X, atol)
+    if pair is not None:
+        i, j = pair
+        raise ValueError(
+            f"x_{i} and x_{j} are parallel (angle within {atol:g} of 0 or pi); "
+            "the statement assumes no two data points are parallel"
+        )

@@ -2,7 +2,7 @@
 
 Every public model function validates what it is given and raises ``ValueError`` with a
 message that names the problem (shape, non-finite entry, norm off the sphere, parallel
-points). Checks in :mod:`theorems` turn these into exit status 2 on the command line.
+points: the parallel-points check is in :mod:`models._shared.angles`). Checks in :mod:`theorems` turn these into exit status 2 on the command line.
 """
 from __future__ import annotations
 
@@ -59,31 +59,4 @@ def require_sphere(X: np.ndarray, rtol: float = SPHERE_RTOL) -> None:
         raise ValueError(
             f"||x_{i}|| = {norms[i]:.17g} is not sqrt(d) = {np.sqrt(d):.17g} "
             f"(relative error {err[i]:.3g} > {rtol:g}); the paper assumes ||x_i|| = sqrt(d)"
-        )
-
-
-def parallel_pair(X: np.ndarray, atol: float = PARALLEL_ATOL) -> tuple[int, int] | None:
-    """The first pair (i, j), i < j, of rows that are parallel (angle 0 or pi), else None."""
-    from models._shared.angles import pairwise_angles  # local import: angles imports this module
-
-    n = X.shape[0]
-    if n < 2:
-        return None
-    phi = pairwise_angles(X)
-    gap = np.minimum(phi, np.pi - phi)
-    gap[np.diag_indices(n)] = np.inf
-    i, j = np.unravel_index(np.argmin(gap), gap.shape)
-    if gap[i, j] < atol:
-        return (int(min(i, j)), int(max(i, j)))
-    return None
-
-
-def require_nonparallel(X: np.ndarray, atol: float = PARALLEL_ATOL) -> None:
-    """Raise if two rows of ``X`` are parallel (the paper's assumption ``x_i not || x_j``)."""
-    pair = parallel_pair(X, atol)
-    if pair is not None:
-        i, j = pair
-        raise ValueError(
-            f"x_{i} and x_{j} are parallel (angle within {atol:g} of 0 or pi); "
-            "the statement assumes no two data points are parallel"
         )

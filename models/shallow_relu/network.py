@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models._shared.angles import pairwise_angles
-from models._shared.validation import as_matrix, as_vector, require_nonparallel, require_sphere
+from models._shared.angles import pairwise_angles, require_nonparallel
+from models._shared.validation import as_matrix, as_vector, require_sphere
 
 
 @dataclass(frozen=True)

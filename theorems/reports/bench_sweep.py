@@ -1,18 +1,15 @@
 """Sweep throughput: rows per second of the ``quick`` profile with 1 and with 2 local workers,
 measured in the same run into fresh temporary stores (issue 4's bar: 2 workers >= 1.7x).
 
-    python reports/bench_sweep.py [--repeat 2]
+    python -m theorems.reports.bench_sweep [--repeat 2]
 """
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from theorems._sweep import sweep  # noqa: E402
+from theorems._sweep import sweep
 
 
 def main() -> None:

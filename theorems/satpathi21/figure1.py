@@ -235,7 +235,7 @@ hypothesis is not checkable here, and nothing in the check needs eq. (9).""",
 def main(argv=None) -> int:
     from pathlib import Path
 
-    from theorems._cli import _Parser
+    from theorems._usage import _Parser
 
     ap = _Parser(
         prog="python -m theorems figure1",
