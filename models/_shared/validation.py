@@ -1,8 +1,9 @@
 """Input validation shared by the models.
 
 Every public model function validates what it is given and raises ``ValueError`` with a
-message that names the problem (shape, non-finite entry, norm off the sphere, parallel
-points: the parallel-points check is in :mod:`models._shared.angles`). Checks in :mod:`theorems` turn these into exit status 2 on the command line.
+message that names the problem (shape, non-finite entry, norm off the sphere; parallel points
+are checked in :mod:`models._shared.angles`, which imports this module). Checks in :mod:`theorems`
+turn these into exit status 2 on the command line.
 """
 from __future__ import annotations
 
