@@ -30,7 +30,7 @@ is stable for all four n, c1 = 4 diverges at n = 200): the normalised misfit
 "is a near-straight line", and the distance grows with n. Read as: every curve stays within
 ``CHORD_TOL = 0.2`` of the straight chord from (0, 1) to its end point (our threshold, stated),
 and the mean final distance increases with n. :func:`figure3c_curves` gives the curves for the
-PNG (reports/generate_oymak19.py).
+PNG (theorems/reports/oymak19.py).
 """
 from __future__ import annotations
 

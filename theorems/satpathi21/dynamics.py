@@ -32,7 +32,7 @@ predicts:
   transient) and are listed in the details.
 
 ``c = lambda_min(H)`` with H the infinite-width kernel (eq. 9); ``w*_L`` is built per seed from
-that seed's ``w(0)`` (:class:`models.shallow_relu_linearised.Linearisation`). The flow is followed by
+that seed's ``w(0)`` (:class:`models.shallow_relu.linearised.Linearisation`). The flow is followed by
 small-step GD (``FLOW_STEP``). The sup over t is
 taken over the recorded points (``record`` per run, log-spaced), a lower bound on the true sup.
 
@@ -72,7 +72,7 @@ DELTA = 0.1  # the failure probability at which the theorems' constants are repo
 
 #: The gradient flow of Lemma 2 / Theorem 3 is followed by GD with the small step
 #: ``FLOW_STEP / lambda_max(H)`` (time ``t = k eta``). ``solve_ivp`` on this flow
-#: (:func:`models.shallow_relu_training.gradient_flow`) is exact to its tolerances but must
+#: (:func:`models.shallow_relu.training.gradient_flow`) is exact to its tolerances but must
 #: resolve every activation switch, of which there are O(m n): at rtol 1e-6 it already needs
 #: 25,000 right-hand sides at m = 100, too slow for width sweeps. The tests bound the distance
 #: between this small-step GD and solve_ivp at small widths (it is O(eta)).
