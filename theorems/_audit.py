@@ -371,25 +371,19 @@ def coverage_markdown(rows: list[dict]) -> list[str]:
     return L
 
 
-def quick_coverage(check) -> list[dict]:
-    """The coverage of the check's quick-profile instances (not evaluated)."""
-    from theorems._sweep import instances
-
-    return coverage(check, [(inst, None) for inst in instances(check, "quick")])
-
-
-def describe_lines(check, with_coverage: bool = True) -> list[str]:
-    """The quantifier table, the quick profile's coverage of it and the audited parameters of a
-    check, for ``describe ID``."""
+def describe_lines(check, coverage_rows: list[dict] | None = None) -> list[str]:
+    """The quantifier table, the quick profile's coverage of it (``coverage_rows``, from
+    :func:`theorems._sweep.quick_coverage`; left out where ``None``) and the audited parameters of
+    a check, for ``describe ID``."""
     L = []
     if check.quantifiers:
         L.append("quantifiers (the statement's full admissible ranges):")
         w = max(len(q.name) for q in check.quantifiers)
         for q in check.quantifiers:
             L.append(f"  {q.name.ljust(w)}  {q.range_text():<22}  {q.what}")
-        if with_coverage:
+        if coverage_rows is not None:
             L.append("coverage by the quick profile's instances (python -m theorems sweep --profile quick):")
-            L += coverage_text(quick_coverage(check))
+            L += coverage_text(coverage_rows)
     if check.uniform_in:
         L.append("hidden constants audited (python -m theorems audit " + check.id + "):")
         for u in check.uniform_in:

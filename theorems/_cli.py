@@ -16,6 +16,7 @@ from pathlib import Path
 
 from theorems._core import InstanceError
 from theorems._store import StoreError
+from theorems._usage import _Parser, _UsageError
 
 EPILOG = """\
 regimes:
@@ -33,20 +34,12 @@ examples:
   python -m theorems sweep --profile quick --workers 2       # all checks, into reports/results.sqlite
   python -m theorems sweep oymak19/theorem4.1 --scheduler tcp://127.0.0.1:8786
   python -m theorems report --out reports                   # runs the quick sweep first if needed
+  python -m theorems report --deep --paper oymak19          # a paper's deep report (theorems/reports/)
   python -m theorems audit satpathi21/lemma1/lower --param d   # is the hidden constant uniform in d?
   python -m theorems audit --all --workers 2 --json           # every check's audit, on 2 worker processes
   python -m theorems compare HEAD~1 HEAD --threshold 5%      # what moved between two code versions
   python -m theorems figure1 --out reports/satpathi21-figure1.png --compare
 """
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line, exit 2
-        raise _UsageError(f"{self.prog}: {message}")
-
-
-class _UsageError(Exception):
-    pass
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -99,6 +92,10 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--out", metavar="DIR", default=str(Path(__file__).resolve().parents[1] / "reports"), help="output directory (default reports/)")
     rp.add_argument("--version", metavar="CODE_VERSION", help="report rows of this code version (default: the current one)")
     rp.add_argument("--workers", type=_positive, metavar="N", help="workers for the quick sweep run when the store has no rows")
+    rp.add_argument("--deep", action="store_true",
+                    help="instead, the deep reports (searches at the reports' sizes, laws, figures; minutes to an hour): theorems/reports/")
+    rp.add_argument("--paper", action="append", choices=["satpathi21", "oymak19", "e19"], metavar="P",
+                    help="with --deep: only this paper's deep report (repeatable; default all)")
     c = sub.add_parser("compare", help="checks whose verdict or worst ratio changed between two code versions in the store")
     c.add_argument("rev_a", metavar="REV_A", help="a code version in the store, a unique prefix of one, or a git revision (e.g. HEAD~1)")
     c.add_argument("rev_b", metavar="REV_B", help="the same, for the version compared with REV_A")
@@ -188,7 +185,7 @@ def _list(args) -> int:
 
 
 def _describe(args) -> int:
-    from theorems import get
+    from theorems import get, locate
 
     c = get(args.id)
     print(f"{c.id}  [{c.regime}]  ({c.equation})")
@@ -205,6 +202,8 @@ def _describe(args) -> int:
         print(f"  smallest counterexample: pinned case {e.pinned} ({e.verdict})"
               + (f"; corrected: {e.corrected}" if e.corrected else "") + (f"; certificate: {e.certificate}" if e.certificate else ""))
     _describe_audit(c, coverage=args.coverage)
+    where = locate(c.id)
+    print(f"module: {where['module']}\ntests: {', '.join(where['tests']) or '(none)'}\nreport: {where['report']}")
     print("instance schema:")
     print(json.dumps(c.spec.json_schema(), indent=2))
     return 0
@@ -227,8 +226,9 @@ def _section(name: str, text: str) -> None:
 def _describe_audit(c, coverage: bool = True) -> None:
     """The quantifier table, its coverage by the quick profile and the audited hidden constants."""
     from theorems._audit import describe_lines
+    from theorems._sweep import quick_coverage
 
-    for line in describe_lines(c, with_coverage=coverage):
+    for line in describe_lines(c, quick_coverage(c) if coverage else None):
         print(line)
 
 
@@ -529,6 +529,14 @@ def _print_audits(res) -> None:
 
 
 def _report_cmd(args) -> int:
+    if args.paper and not args.deep:
+        raise ValueError("--paper needs --deep: the quick report is one table over every paper")
+    if args.deep:
+        from theorems.reports import deep
+
+        ran = deep(args.paper, Path(args.out))
+        print(f"report --deep: {', '.join(ran)} -> {args.out}")
+        return 0
     from theorems._report import render
     from theorems._store import DEFAULT_PATH, Store, code_version
     from theorems._sweep import sweep

@@ -27,6 +27,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
+from theorems._errors import InstanceError  # re-exported: theorems._core.InstanceError
+
 CERTIFIED = "certified"
 ESTIMATED = "estimated"
 MEASURED = "measured"
@@ -50,10 +52,6 @@ OUTSIDE = "outside envelope"
 VACUOUS = "vacuous"
 UNRESOLVED = "unresolved"  # below floating-point resolution: neither holds nor fails
 ACCEPTABLE = frozenset({HOLDS, CONSISTENT, INSIDE, VACUOUS})
-
-
-class InstanceError(ValueError):
-    """An instance that is malformed or breaks a statement's standing assumptions."""
 
 
 def regime_of(nominal: str, hypotheses: Mapping[str, str]) -> str:

@@ -12,7 +12,7 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from theorems._core import InstanceError
+from theorems._errors import InstanceError, _short
 
 _KINDS = {
     "matrix": {"type": "array", "items": {"type": "array", "items": {"type": "number"}}},
@@ -23,14 +23,6 @@ _KINDS = {
     "str": {"type": "string"},
     "object": {"type": "object"},
 }
-
-
-def _short(value: Any, width: int = 60) -> str:
-    """``repr(value)`` cut to ``width`` characters (a message stays one readable line)."""
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
-        return f"an integer of about {int(value.bit_length() * 0.30103)} digits"
-    text = repr(value) if not isinstance(value, (list, dict)) or len(value) < 20 else f"a {type(value).__name__} of {len(value)} items"
-    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 @dataclass(frozen=True)

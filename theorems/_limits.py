@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterator, Mapping
 
 import numpy as np
 
-from theorems._core import InstanceError
+from theorems._errors import InstanceError, _short
 
 #: nominal floating-point operations per second of one core: the unit of ``--max-work``
 FLOPS = 1e9
@@ -289,7 +289,5 @@ def int_list(obj: Any, field: str, key: str, default) -> list[int]:
     ok = isinstance(value, list) and value and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
                                                     and float(v).is_integer() and v >= 2 for v in value)
     if not ok:
-        from theorems._instances import _short
-
         raise InstanceError(f"field {field!r}: {key!r} must be a non-empty list of integers >= 2, got {_short(value)}")
     return [int(v) for v in value]

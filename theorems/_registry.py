@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 
 from theorems._core import CERTIFIED, CONSISTENT, ESTIMATED, HOLDS, INSIDE, MEASURED, Check
 
@@ -23,15 +24,24 @@ PAPER_MODULES = {
 }
 
 _CHECKS: dict[str, Check] = {}
+#: Check id -> the module that registered it (read by :func:`theorems.locate`).
+_MODULES: dict[str, str] = {}
 _loaded = False
 
 
 def register(check: Check) -> Check:
-    """Add a check; ids are unique."""
+    """Add a check; ids are unique. The calling module is recorded as the check's module."""
     if check.id in _CHECKS and _CHECKS[check.id] is not check:
         raise ValueError(f"duplicate check id {check.id!r}")
     _CHECKS[check.id] = check
+    _MODULES[check.id] = sys._getframe(1).f_globals.get("__name__", "?")
     return check
+
+
+def module_of(check_id: str) -> str:
+    """The dotted name of the module that registered ``check_id`` (``KeyError`` as :func:`get`)."""
+    get(check_id)
+    return _MODULES[check_id]
 
 
 def _load() -> None:

@@ -61,7 +61,7 @@ def instances(check, profile: str) -> list[dict]:
     """The deterministic instance list of ``check`` for ``profile``: its pinned cases (known worst
     cases and counterexamples are always in the report), then draws from its strategy. A pure
     function of (check, profile, ``SEED``, code version): the same in every command and process,
-    whatever it imported or ran before (tests/test_instance_determinism.py)."""
+    whatever it imported or ran before (tests/framework/test_instance_determinism.py)."""
     if profile not in PROFILES:
         raise ValueError(f"profile must be one of {', '.join(PROFILES)}, got {profile!r}")
     n = int(check.sweep.get(profile, 0))
@@ -105,7 +105,7 @@ def _no_local_constants():
     ``sweep`` does not). Within this block the pool is empty, and the cache of constants allowed
     per draw (computed from the pool) is cleared on entry and exit, so that draws before or after
     (e.g. under pytest) neither leak in nor see ours. Uses Hypothesis internals: if they move, the
-    cross-process test (tests/test_instance_determinism.py) fails."""
+    cross-process test (tests/framework/test_instance_determinism.py) fails."""
     try:
         from hypothesis.internal.conjecture import providers
         from hypothesis.internal.constants_ast import Constants
@@ -168,6 +168,13 @@ AUDIT_KEY = "__audit__"
 def audit_task(params=None) -> dict:
     """The pool task's instance that runs an audit of ``params`` (default: all declared)."""
     return {AUDIT_KEY: list(params or [])}
+
+
+def quick_coverage(check) -> list[dict]:
+    """The coverage (:func:`theorems._audit.coverage`) of the check's quick-profile instances, not evaluated."""
+    from theorems._audit import coverage
+
+    return coverage(check, [(inst, None) for inst in instances(check, "quick")])
 
 
 def is_audit(instance) -> bool:

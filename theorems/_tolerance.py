@@ -17,7 +17,7 @@ def kernel_entry_error(d: int) -> float:
     ``x~_i^T x~_j`` is a dot product of length d+1: error <= (d+1) eps ||x~_i|| ||x~_j||
     = (d+1)^2 eps (Higham, Thm 3.5 with gamma_n ~ n eps). The angle from
     ``2 atan2(chord-, chord+)`` has absolute error below 32 eps (chords accurate to a few eps
-    relative, see models.angles), so ``(pi - phi)/(2 pi)`` is off by < 6 eps; the product of
+    relative, see models._shared.angles), so ``(pi - phi)/(2 pi)`` is off by < 6 eps; the product of
     the two factors (each <= d+1 and <= 1) adds one more rounding.
     """
     return (d + 1) * ((d + 1) + 8) * EPS

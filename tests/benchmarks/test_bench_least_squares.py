@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 import torch
 
-import models.least_squares as ls
-import models.least_squares_gd as lsgd
-import models.least_squares_lowrank as lr
+import models.least_squares.problems as ls
+import models.least_squares.gd as lsgd
+import models.least_squares.lowrank as lr
 
 STEPS = 100
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 
-import models.shallow_relu as net
+import models.shallow_relu.network as net
 from theorems._designs import to_sphere
 
 

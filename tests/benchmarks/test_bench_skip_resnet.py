@@ -1,6 +1,6 @@
 """pytest-benchmark: forward plus backward (risk and its gradient in every parameter) of the
 E–Ma–Wang–Wu network at depth 1000, float64, CPU: the exact sweeps over depth with the hand-written
-backward pass (``models.skip_resnet_sweeps.risk_and_gradient``) against the same model written as a
+backward pass (``models.skip_resnet.sweeps.risk_and_gradient``) against the same model written as a
 plain ``torch.nn`` stack (a ModuleList of blocks, a Python loop, ``loss.backward()``), in the same run.
 
 Issue sizes (with ``--benchmark-enable``): n = 100, d = 10, m = 10 and n = 10, d = 10, m = 5, both at
@@ -15,8 +15,8 @@ import pytest
 import torch
 from torch import nn
 
-import models.skip_resnet as sr
-import models.skip_resnet_sweeps as sw
+import models.skip_resnet.network as sr
+import models.skip_resnet.sweeps as sw
 
 
 class Block(nn.Module):

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 import torch
 
-import models.shallow_relu as net
-import models.shallow_relu_training as train
+import models.shallow_relu.network as net
+import models.shallow_relu.training as train
 from theorems._designs import to_sphere
 
 STEPS = 50

@@ -25,8 +25,8 @@ jax.config.update("jax_enable_x64", True)
 import neural_tangents as nt  # noqa: E402
 from neural_tangents import predict  # noqa: E402
 
-from models import shallow_relu as net  # noqa: E402
-from models.shallow_relu_linearised import Linearisation  # noqa: E402
+from models.shallow_relu import network as net  # noqa: E402
+from models.shallow_relu.linearised import Linearisation  # noqa: E402
 
 
 def main():

@@ -1,8 +1,8 @@
 """Checks of E, Ma, Wang, Wu (2019), "Analysis of the gradient descent algorithm for a deep neural
 network model with skip-connections". Catalog: THEOREMS.md ``e19``; text:
 ``shared/seeds/e-ma-wang-wu-2019.txt``. Models: :mod:`models.skip_resnet` (a depth-L network has
-L - 1 blocks), :mod:`models.skip_resnet_sweeps`, :mod:`models.skip_resnet_kernel`,
-:mod:`models.skip_resnet_gd`, :mod:`models.random_features`, :mod:`models.resnet_a1`.
+L - 1 blocks), :mod:`models.skip_resnet.sweeps`, :mod:`models.skip_resnet.kernel`,
+:mod:`models.skip_resnet.gd`, :mod:`models.skip_resnet.random_features`, :mod:`models.skip_resnet.resnet_a1`.
 
 - :mod:`._params`: instance fields (the whole parameter set, with one input or a data set);
 - :mod:`._search`: the search over ``I_c(Theta0)`` x the sphere (starts, strategy, projected ascent);

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-import models.skip_resnet as sr
+import models.skip_resnet.network as sr
 from theorems import _limits
 from theorems._core import HYP_CERTIFIED, HYP_FALSE, InstanceError
 from theorems._instances import Field, Spec

@@ -10,10 +10,10 @@ import math
 import sys
 
 import numpy as np
-from models._lazy import torch  # imported at first use: registration stays torch-free
+from models._shared.lazy import torch  # imported at first use: registration stays torch-free
 from hypothesis import strategies as st
 
-import models.skip_resnet as sr
+import models.skip_resnet.network as sr
 from theorems.e19 import _params
 
 #: deepest network the strategy draws (the ascent back-propagates through every block)

@@ -12,7 +12,7 @@ envelope, not a counterexample.
   (time ``t = k eta``; the step is ~40x below the stable one) until ``L lambda_n t / 2 = 3``: ratio
   ``max_t R(t) / (exp(-L lambda_n t / 2) R(0))``, and ``rate_ratio`` as above.
 - ``e19/proposition5.1``: on the same flow, how far Theta moves as the effective c
-  (``c_t = L max_l`` block deviation, :func:`models.skip_resnet_gd.effective_radius`) against
+  (``c_t = L max_l`` block deviation, :func:`models.skip_resnet.gd.effective_radius`) against
   ``c_n = 8 / lambda_n``: ratio ``max_t c_t / c_n``.
 - ``e19/theorem6.6``: ``sup_t sup_x |f(x; Theta_t) - f~(x; a_t, B0)|`` along the flow, x over the data and
   ``N_EVAL`` random points of the sphere, at every depth of ``depths`` and ``seeds`` draws: the fitted
@@ -37,13 +37,13 @@ import math
 from functools import lru_cache
 
 import numpy as np
-from models._lazy import torch  # imported at first use: registration stays torch-free
+from models._shared.lazy import torch  # imported at first use: registration stays torch-free
 from hypothesis import strategies as st
 
-import models.skip_resnet as sr
-import models.skip_resnet_gd as gd
-import models.skip_resnet_kernel as kk
-import models.skip_resnet_sweeps as sw
+import models.skip_resnet.network as sr
+import models.skip_resnet.gd as gd
+import models.skip_resnet.kernel as kk
+import models.skip_resnet.sweeps as sw
 from theorems._core import HYP_CERTIFIED, HYP_FALSE, HYP_NOT_CHECKABLE, MEASURED, Check, InstanceError, Measurement, Testing, regime_of
 from theorems._fit import fit_power_law, law_ratio
 from theorems import _limits

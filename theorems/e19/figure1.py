@@ -1,11 +1,11 @@
 """Figure 1 of E, Ma, Wang, Wu (2019): GD on the ResNet (A.1) against GD on the compositional
 random-feature model (1.2) (the same network with V frozen), m = 1, target ``f*(x) = max(x_1, 0)``,
-depths 2, 10, 100, the same learning rate for both models (:mod:`models.resnet_a1`).
+depths 2, 10, 100, the same learning rate for both models (:mod:`models.skip_resnet.resnet_a1`).
 
 The paper does not give n, d, the data distribution, the learning rates ("manually tuned") or the
 number of steps. Ours: n = 50 points uniform on ``S^4`` (d = 5, the sphere of Sec. 2.1), one
 learning rate per depth shared by both models, half the inverse of the largest eigenvalue of the
-Gauss–Newton matrix in U at initialisation (:func:`models.resnet_a1.stable_step`), 3000 full-batch
+Gauss–Newton matrix in U at initialisation (:func:`models.skip_resnet.resnet_a1.stable_step`), 3000 full-batch
 steps, one seed. The figure's claims: (1) GD reaches a global minimum of the empirical risk for the
 deep ResNet; (2) for deep networks the two GD paths stay close. Read as: (1) the depth-100 ResNet's
 final risk is below ``CONVERGED = 1e-2`` of its initial risk; (2) the gap
@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
-import models.resnet_a1 as ra
+import models.skip_resnet.resnet_a1 as ra
 from theorems import _limits
 from theorems._core import HYP_CERTIFIED, MEASURED, Check, InstanceError, Measurement, Testing, regime_of
 from theorems._instances import Field, Spec

@@ -10,7 +10,7 @@
 with equality for ``n = 1`` (any label ``y != f(x)``, e.g. ``y = 0`` when ``f(x) != 0``). So the
 sup of ``||grad R_n||^2 / R_n`` over data sets is the sup over single points x of ``2 ||v(x)||^2``,
 and each check's ratio is ``2 max_l ||grad f(x)||^2`` over its bound. The per-block gradients are
-``alpha(l+1) g(l)``, ``y(l) s(l)``, ``s(l) z(l)^T``, ``beta(l+1) g(l)^T`` (:mod:`models.skip_resnet_sweeps`).
+``alpha(l+1) g(l)``, ``y(l) s(l)``, ``s(l) z(l)^T``, ``beta(l+1) g(l)^T`` (:mod:`models.skip_resnet.sweeps`).
 
 **Erratum (the a-part).** The proof writes ``||(1/n) sum e_i alpha g||^2 <= R_n (1/n) sum ||alpha g||^2``,
 dropping the factor 2 of ``R_n = ||e||^2/(2n)`` (2.1). At ``Theta0`` with ``d = m = 1``, ReLU,
@@ -27,9 +27,9 @@ squaring: ``8 L (d + m + 4) eps (1 + ratio)``.
 """
 from __future__ import annotations
 
-from models._lazy import torch  # imported at first use: registration stays torch-free
+from models._shared.lazy import torch  # imported at first use: registration stays torch-free
 
-import models.skip_resnet_sweeps as sw
+import models.skip_resnet.sweeps as sw
 from theorems._core import CERTIFIED, COUNTEREXAMPLE, FALSE_AS_PRINTED, Check, Erratum, Measurement, Testing, regime_of
 from theorems._registry import register
 from theorems._tolerance import EPS

@@ -11,7 +11,7 @@ exactly when the delta-quantile ``q`` of ``lambda_min(H) / lambda_n`` is at leas
 (the k-th smallest draw, k the least with ``P(Binomial(N, delta) < k) >= 0.95``): *inconsistent* when
 ratio > 1, i.e. when the draws exclude the lemma at 95%; below 1 it says how much room is left.
 Monte Carlo over the initialisation: regime ``estimated``; ``lambda_n`` is exact for ReLU (closed form)
-and to ~1e-13 for tanh (quadrature, :mod:`models.skip_resnet_kernel`).
+and to ~1e-13 for tanh (quadrature, :mod:`models.skip_resnet.kernel`).
 
 How much smaller a depth already suffices: the blocks of one draw are nested (the first ``L' - 1``
 blocks of a depth-L draw are a depth-L' draw), so every depth ``L' = L 2^{-j}`` is evaluated from the
@@ -21,7 +21,7 @@ same draws; ``L_suffices`` is the smallest such depth from which on the event's 
 ``e19/lemma4.4/mean``: the text says H(Theta0) "can be viewed as an empirical approximation of the
 kernel matrix K" and claims any 1-Lipschitz sigma with ``sigma(0) = 0``. Under (2.5) (rows of
 ``B0`` of norm ``1/sqrt m``) ``E H(Theta0) = (1 - 1/L) K_m`` with ``K_m = k0_m(X, X)/n``
-(:mod:`models.skip_resnet_kernel`; ``1 - 1/L`` from L - 1 blocks under the printed ``1/(nL)``). For ReLU
+(:mod:`models.skip_resnet.kernel`; ``1 - 1/L`` from L - 1 blocks under the printed ``1/(nL)``). For ReLU
 ``K_m = K``; for tanh only at ``m = 1``. The check compares the Monte Carlo mean with ``(1 - 1/L) K``
 entrywise: ``z = |mean - target| / se``, ratio ``max z / z*`` with ``z*`` the Bonferroni critical value
 at family level 1e-3; it also reports the same for ``K_m`` (which must be consistent for both).
@@ -48,10 +48,10 @@ import math
 
 import numpy as np
 from hypothesis import strategies as st
-from models._lazy import stats  # scipy.stats, imported at first use
+from models._shared.lazy import stats  # scipy.stats, imported at first use
 
-import models.skip_resnet as sr
-import models.skip_resnet_kernel as kk
+import models.skip_resnet.network as sr
+import models.skip_resnet.kernel as kk
 from theorems._core import (CERTIFIED, COUNTEREXAMPLE, ESTIMATED, FALSE_AS_PRINTED, HYP_CERTIFIED, HYP_FALSE, INCONSISTENT, Check, Erratum,
                             InstanceError, Measurement, Testing, regime_of)
 from theorems import _limits

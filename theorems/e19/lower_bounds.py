@@ -25,7 +25,7 @@ data ``(X, y)`` and a point ``Theta``; the hypotheses are the event, ``L >= 200 
 Points: structured starts, points of the GD path (the last GD iterate still in ``I_c``:
 :func:`along_gd`), and the search, which minimises ``lambda_min(H(Theta))`` (resp. the gradient ratio over the labels too) over
 ``I_c`` by projected gradient ascent, data and ``B0`` fixed. ``H`` and the gradient come from the
-sweep passes (:mod:`models.skip_resnet_sweeps`). Tolerance: the pass's relative error
+sweep passes (:mod:`models.skip_resnet.sweeps`). Tolerance: the pass's relative error
 ``L (d + m + 4) eps``, doubled for the Gram's products, plus the eigenvalue's ``n`` ulp.
 """
 from __future__ import annotations
@@ -33,12 +33,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from models._lazy import torch  # imported at first use: registration stays torch-free
+from models._shared.lazy import torch  # imported at first use: registration stays torch-free
 from hypothesis import strategies as st
 
-import models.skip_resnet as sr
-import models.skip_resnet_kernel as kk
-import models.skip_resnet_sweeps as sw
+import models.skip_resnet.network as sr
+import models.skip_resnet.kernel as kk
+import models.skip_resnet.sweeps as sw
 from theorems._core import CERTIFIED, HYP_CERTIFIED, HYP_FALSE, Check, Measurement, Testing, regime_of
 from theorems._instances import Spec
 from theorems._registry import register

@@ -6,7 +6,7 @@ empirical risk ``E_n(a) = 1/(2n) |Phi a - y|^2`` from ``a0`` satisfies, for any 
 
 Deterministic consequences of convexity (Appendix C.2): ``J(t) = t (E_n(a_t) - E_n(a*)) + |a_t - a*|^2/2``
 is non-increasing, so ``J(t) <= J(0)``. Certified: the flow is solved in closed form
-(:class:`models.random_features.Flow`), and a ratio above 1 + tolerance is a counterexample.
+(:class:`models.skip_resnet.random_features.Flow`), and a ratio above 1 + tolerance is a counterexample.
 
 **Erratum (distance).** ``J(t) <= J(0)`` gives ``|a_t - a*|^2 <= |a0 - a*|^2 + 2 t E_n(a*)``, i.e.
 ``|a_t - a*| <= sqrt(|a0 - a*|^2 + 2 t E_n(a*))``, not ``|a0 - a*| + 2 t E_n(a*)`` (which is also
@@ -33,8 +33,8 @@ import math
 import numpy as np
 from hypothesis import strategies as st
 
-import models.random_features as rf
-import models.skip_resnet as sr
+import models.skip_resnet.random_features as rf
+import models.skip_resnet.network as sr
 from theorems._core import (CERTIFIED, COUNTEREXAMPLE, FALSE_AS_PRINTED, HYP_CERTIFIED, HYP_FALSE, Check, Erratum, InstanceError,
                             Measurement, Testing, regime_of)
 from theorems import _limits

@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import math
 
-from models._lazy import torch  # imported at first use: registration stays torch-free
+from models._shared.lazy import torch  # imported at first use: registration stays torch-free
 
-import models.skip_resnet as sr
+import models.skip_resnet.network as sr
 from theorems._core import CERTIFIED, COUNTEREXAMPLE, FALSE_AS_PRINTED, Check, Erratum, Measurement, Testing, regime_of
 from theorems._registry import register
 from theorems._tolerance import EPS

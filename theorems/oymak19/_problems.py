@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 
-import models.least_squares as ls
-import models.least_squares_lowrank as lr
-import models.least_squares_shallow as sh
+import models.least_squares.problems as ls
+import models.least_squares.lowrank as lr
+import models.least_squares.shallow as sh
 from theorems import _limits
 from theorems._core import InstanceError
 from theorems._instances import Field

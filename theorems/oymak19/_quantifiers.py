@@ -17,7 +17,7 @@ from theorems._audit import Quantifier, key
 
 def _act(inst):
     """The activation object of a glm/shallow instance (``None`` otherwise)."""
-    from models.activations import from_json
+    from models.least_squares.activations import from_json
 
     spec = inst.get("activation")
     return None if inst.get("model") not in ("glm", "shallow") or spec is None else from_json(spec)

@@ -3,8 +3,8 @@ GD run (:mod:`theorems.oymak19._trajectory`). Shared by the Section 2 and 4 chec
 
 Which constants (``alpha``, ``beta``, ``L`` on ``D = B(theta0, R)``, ``R = 4 ||f(theta0) - y|| / alpha``):
 
-- ``linear``, ``glm``, ``shallow``: certified on the whole space (:mod:`models.least_squares`,
-  :mod:`models.least_squares_shallow`), so Assumptions 1-2 hold on D: **certified**.
+- ``linear``, ``glm``, ``shallow``: certified on the whole space (:mod:`models.least_squares.problems`,
+  :mod:`models.least_squares.shallow`), so Assumptions 1-2 hold on D: **certified**.
 - ``lowrank``: J is linear in Theta with a certified ``L``; ``alpha(R) = sigma_n(J(Theta0)) - L R``
   (Weyl) with ``R = 4 r0 / alpha`` is certified when ``alpha^2 - sigma_n alpha + 4 L r0 >= 0`` has a
   root with ``R < ||Theta0||_F``. If the ball of the estimated radius contains ``Theta = 0``
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-import models.least_squares as ls
+import models.least_squares.problems as ls
 from theorems._core import CERTIFIED, HYP_CERTIFIED, HYP_ESTIMATED, HYP_FALSE, regime_of
 from theorems.oymak19 import _problems, _rounding, _trajectory
 

@@ -1,7 +1,7 @@
 """GD trajectories with rigorous brackets on what *exact* GD would have done.
 
 Theorems 2.1-4.3 are about exact-arithmetic GD from theta0. We run float64 GD
-(:func:`models.least_squares_gd.gd`) and bound, at every step t, the distance ``e_t`` between the
+(:func:`models.least_squares.gd.gd`) and bound, at every step t, the distance ``e_t`` between the
 computed iterate and the exact one (derivation):
 
 - the GD map ``G(theta) = theta - eta J^T (f - y)`` has derivative
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-import models.least_squares_gd as lsgd
+import models.least_squares.gd as lsgd
 from theorems.oymak19 import _rounding
 
 EPS = _rounding.EPS

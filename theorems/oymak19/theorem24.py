@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
-import models.least_squares_gd as lsgd
+import models.least_squares.gd as lsgd
 from theorems._core import CERTIFIED, HYP_CERTIFIED, Check, Measurement, Testing
 from theorems._instances import Field, Spec
 from theorems._registry import register
@@ -189,7 +189,7 @@ def _tight(inst: dict) -> Measurement:
     """
     from scipy.optimize import minimize
 
-    import models.least_squares as ls
+    import models.least_squares.problems as ls
 
     alpha, beta, n, p, seed, c = inst["alpha"], inst["beta"], inst["n"], inst["p"], inst["seed"], inst["c"]
     X, u_top, u_bot = tight_problem(alpha, beta, n, p, seed)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
-import models.least_squares_gd as lsgd
+import models.least_squares.gd as lsgd
 from theorems._core import ESTIMATED, HYP_CERTIFIED, HYP_FALSE, Check, Measurement, Testing, regime_of
 from theorems._instances import Field, Spec
 from theorems._registry import register

@@ -8,7 +8,7 @@ diagonal, entries ``phi'(.) phi'(.)`` in ``[gamma^2, Gamma^2]`` (mean value theo
 space that matrix has norm ``<= 1 - eta gamma^2 lambda_min(X X^T)``.
 
 Certified for the two activation families (``gamma``, ``Gamma`` derived in
-:mod:`models.activations`; theta* exact: :meth:`models.least_squares.GLM.closest_solution`).
+:mod:`models.least_squares.activations`; theta* exact: :meth:`models.least_squares.problems.GLM.closest_solution`).
 Measure (not pinned at t = 0): ``t log rho / log(||theta_t - theta*|| / ||theta0 - theta*||)``,
 the bound's exponent over the measured one, maximised over t >= 1. The tolerance combines the GD
 brackets (:mod:`theorems.oymak19._trajectory`), the a-posteriori error of theta*, and the SVD

@@ -30,15 +30,15 @@ is stable for all four n, c1 = 4 diverges at n = 200): the normalised misfit
 "is a near-straight line", and the distance grows with n. Read as: every curve stays within
 ``CHORD_TOL = 0.2`` of the straight chord from (0, 1) to its end point (our threshold, stated),
 and the mean final distance increases with n. :func:`figure3c_curves` gives the curves for the
-PNG (reports/generate_oymak19.py).
+PNG (theorems/reports/oymak19.py).
 """
 from __future__ import annotations
 
 import numpy as np
 from hypothesis import strategies as st
 
-import models.least_squares_gd as lsgd
-import models.least_squares_lowrank as lr
+import models.least_squares.gd as lsgd
+import models.least_squares.lowrank as lr
 from theorems._core import HYP_FALSE, HYP_NOT_CHECKABLE, MEASURED, regime_of, Check, Measurement, Testing
 from theorems import _limits
 from theorems._instances import Field, Spec

@@ -6,7 +6,7 @@
 
 gives ``||f(W_t) - y||^2 <= (1 - eta gamma^2 sigma_min(X)^2)^t ||f(W0) - y||^2``.
 
-Compared with Theorem 2.1 specialised (constants of :class:`models.least_squares_shallow.ShallowNet`:
+Compared with Theorem 2.1 specialised (constants of :class:`models.least_squares.shallow.ShallowNet`:
 ``alpha = gamma sigma_n(X)``, ``beta = Gamma ||X||``, ``L = M ||X||_{2,inf} ||X||``), which gives
 ``eta <= min(1, gamma^2 sigma_n^2 / (M ||X||_{2,inf} ||X|| r0)) / (2 Gamma^2 ||X||^2)`` and the rate
 ``(1 - eta gamma^2 sigma_n^2 / 2)^t``, the printed statement (i) has an extra ``Gamma`` in the
@@ -36,7 +36,7 @@ import numpy as np
 
 from hypothesis import strategies as st
 
-from models import activations as act_mod
+from models.least_squares import activations as act_mod
 from theorems._core import (CERTIFIED, COUNTEREXAMPLE, FALSE_AS_PRINTED, HYP_CERTIFIED, HYP_FALSE, Check, Erratum, Measurement, Testing,
                             _num, regime_of)
 from theorems._instances import Spec

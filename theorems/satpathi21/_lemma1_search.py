@@ -50,7 +50,7 @@ def grid_designs(seed: int = 0, max_cost: float = 1.1e9) -> list[Design]:
 
 
 def c_log(X: np.ndarray) -> float:
-    from theorems.satpathi21.lemma1 import lower_constants
+    from theorems.satpathi21._lemma1_constants import lower_constants
 
     return lower_constants(X)[0]
 
@@ -59,7 +59,7 @@ def local_descent(X0: np.ndarray, steps: int = 200, lr: float = 1e-2) -> np.ndar
     """Projected (sub)gradient descent of C_log over the points, on the sphere ||x|| = sqrt(d)."""
     import torch
 
-    import models.shallow_relu as net
+    import models.shallow_relu.network as net
 
     n, d = X0.shape
     X = torch.tensor(X0, dtype=torch.float64, requires_grad=True)
@@ -78,7 +78,7 @@ def local_descent(X0: np.ndarray, steps: int = 200, lr: float = 1e-2) -> np.ndar
             X.mul_(math.sqrt(d) / X.norm(dim=1, keepdim=True))
         cand = X.detach().numpy().copy()
         try:
-            from models.validation import require_nonparallel
+            from models._shared.angles import require_nonparallel
 
             require_nonparallel(cand)
             val = c_log(cand)
@@ -142,6 +142,6 @@ def search_lower(seed: int = 0, budget: int = 400, progress: bool = False) -> di
 
 
 def _theta(X: np.ndarray) -> float:
-    import models.shallow_relu as net
+    import models.shallow_relu.network as net
 
     return net.theta_min(X)

@@ -32,7 +32,7 @@ predicts:
   transient) and are listed in the details.
 
 ``c = lambda_min(H)`` with H the infinite-width kernel (eq. 9); ``w*_L`` is built per seed from
-that seed's ``w(0)`` (:class:`models.shallow_relu_linearised.Linearisation`). The flow is followed by
+that seed's ``w(0)`` (:class:`models.shallow_relu.linearised.Linearisation`). The flow is followed by
 small-step GD (``FLOW_STEP``). The sup over t is
 taken over the recorded points (``record`` per run, log-spaced), a lower bound on the true sup.
 
@@ -56,9 +56,9 @@ import numpy as np
 from hypothesis import assume
 from hypothesis import strategies as st
 
-import models.shallow_relu as net
-import models.shallow_relu_linearised as lin_mod
-import models.shallow_relu_training as train
+import models.shallow_relu.network as net
+import models.shallow_relu.linearised as lin_mod
+import models.shallow_relu.training as train
 from theorems import _fit, _horizon, _limits
 from theorems._core import HYP_CERTIFIED, HYP_FALSE, HYP_NOT_CHECKABLE, MEASURED, Check, InstanceError, Measurement, Testing, regime_of
 from theorems._designs import Design, build
@@ -73,7 +73,7 @@ DELTA = 0.1  # the failure probability at which the theorems' constants are repo
 
 #: The gradient flow of Lemma 2 / Theorem 3 is followed by GD with the small step
 #: ``FLOW_STEP / lambda_max(H)`` (time ``t = k eta``). ``solve_ivp`` on this flow
-#: (:func:`models.shallow_relu_training.gradient_flow`) is exact to its tolerances but must
+#: (:func:`models.shallow_relu.training.gradient_flow`) is exact to its tolerances but must
 #: resolve every activation switch, of which there are O(m n): at rtol 1e-6 it already needs
 #: 25,000 right-hand sides at m = 100, too slow for width sweeps. The tests bound the distance
 #: between this small-step GD and solve_ivp at small widths (it is O(eta)).
@@ -114,7 +114,7 @@ def _steps(inst: dict, mode: str) -> float:
     X, step = inst["X"], inst["step_size"]
     evals = None
     if X.shape[0] <= 1000:
-        from models import shallow_relu
+        from models.shallow_relu import network as shallow_relu
 
         with np.errstate(all="ignore"):
             evals = np.linalg.eigvalsh(shallow_relu.ntk(X, on_sphere=False))

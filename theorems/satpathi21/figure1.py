@@ -29,9 +29,9 @@ import time
 import numpy as np
 from hypothesis import strategies as st
 
-import models.shallow_relu as net
-import models.shallow_relu_linearised as lin_mod
-import models.shallow_relu_training as train
+import models.shallow_relu.network as net
+import models.shallow_relu.linearised as lin_mod
+import models.shallow_relu.training as train
 from theorems import _limits
 from theorems._core import HYP_NOT_CHECKABLE, MEASURED, Check, Measurement, Testing, regime_of
 from theorems._instances import Field, Spec
@@ -238,7 +238,7 @@ hypothesis is not checkable here, and nothing in the check needs eq. (9).""",
 def main(argv=None) -> int:
     from pathlib import Path
 
-    from theorems._cli import _Parser
+    from theorems._usage import _Parser
 
     ap = _Parser(
         prog="python -m theorems figure1",

@@ -35,10 +35,10 @@ import math
 import numpy as np
 from hypothesis import strategies as st
 
-import models.ntk_series as series
-import models.shallow_relu as net
-import models.shallow_relu_linearised as lin_mod
-import models.shallow_relu_training as train
+import models.shallow_relu.ntk_series as series
+import models.shallow_relu.network as net
+import models.shallow_relu.linearised as lin_mod
+import models.shallow_relu.training as train
 from theorems import _fit, _horizon, _limits
 from theorems._core import HYP_NOT_CHECKABLE, MEASURED, Check, InstanceError, Measurement, Testing
 from theorems._instances import Field, Spec

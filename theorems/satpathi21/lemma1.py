@@ -24,7 +24,7 @@ from typing import Any, Callable
 import numpy as np
 from hypothesis import strategies as st
 
-import models.shallow_relu as net
+import models.shallow_relu.network as net
 from theorems import _designs, _limits, _tolerance
 from theorems._core import (
     CERTIFIED,
@@ -48,6 +48,7 @@ from theorems._registry import register
 from theorems.strategies import data_instances, designs
 from theorems.satpathi21 import _quantifiers as Q
 from theorems.satpathi21._refusals import REFUSES
+from theorems.satpathi21._lemma1_constants import _log_factor, _spectrum, lower_constants
 
 PAPER = "satpathi21"
 
@@ -111,14 +112,6 @@ def _sphere_hypotheses(theta: float | None = None) -> dict[str, str]:
 def _doc(evaluate) -> str:
     """An evaluator's docstring without its first line (the check's id): the derivation ``describe`` prints."""
     return inspect.cleandoc((evaluate.__doc__ or "").partition("\n")[2])
-
-
-def _spectrum(X: np.ndarray) -> tuple[np.ndarray, float, float]:
-    """``H`` (eq. 9), its smallest eigenvalue, and the eigenvalue's float error bound."""
-    H = net.ntk(X)
-    lam = float(np.linalg.eigvalsh(H)[0])
-    err = _tolerance.eigenvalue_error(H, _tolerance.kernel_entry_error(X.shape[1]))
-    return H, lam, err
 
 
 # ----------------------------------------------------------------------------- kernel, eq. (9)
@@ -326,17 +319,6 @@ register(
 # -------------------------------------------------------------------------- lower bound
 
 
-def lower_constants(X: np.ndarray) -> tuple[float, float, float, float]:
-    """``(C_log, C_nolog, lambda_min, theta_min)`` with
-    ``C_log = lambda_min(H) sqrt(log(2n) + 1) / ((d+1) theta_min)`` (Lemma 1's lower constant)
-    and ``C_nolog = lambda_min(H) / ((d+1) theta_min)``."""
-    n, d = X.shape
-    _, lam, _ = _spectrum(X)
-    theta = net.theta_min(X)
-    c_nolog = lam / ((d + 1) * theta)
-    return c_nolog * _log_factor(n), c_nolog, lam, theta
-
-
 def _lower_numbers(inst: dict) -> dict:
     """``n, d, lambda_min, theta_min, theta_lines`` of an explicit (``X``) or subspace instance."""
     if inst["X"] is not None:
@@ -350,10 +332,6 @@ def _lower_numbers(inst: dict) -> dict:
     n = E.shape[0]
     return {"n": n, "d": d, "lambda_min": float(np.linalg.eigvalsh(H)[0]),
             "theta_min": float((phi + np.diag(np.full(n, np.inf))).min()), "theta_lines": net.theta_lines(phi)}
-
-
-def _log_factor(n: int) -> float:
-    return math.sqrt(math.log(2 * n) + 1)
 
 
 def _lower(inst: dict) -> Measurement:

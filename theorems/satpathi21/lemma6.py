@@ -4,25 +4,25 @@
 form ``x~^T y~ (pi - arccos(x~^T y~/(d+1)))/(2 pi)`` on the sphere ``||x|| = sqrt(d)``.
 
 This is an identity, checked *certified*: the coefficients and both sides are computed in
-mpmath at 50 digits (:mod:`models.ntk_series`), and since every ``d_k`` is positive the error of
+mpmath at 50 digits (:mod:`models.shallow_relu.ntk_series`), and since every ``d_k`` is positive the error of
 the truncated series at ``s = x^T y`` is rigorously bounded by ``K(|s|) - sum_{k<N} d_k |s|^k``.
 The printed coefficients are also compared one by one with Taylor coefficients computed
 independently (see :func:`_lemma6`). Reported too: whether N terms bring the series within
 1e-12 of the closed form (never at ``x = +-y``, where it converges only like ``N^{-1/2}``), and ``|w_bar|^2 = 1/d_p`` of Corollary 8
 for ``p = 0..3`` against its printed order ``(d+1)^p (p+1)^{1.5}``.
 
-The derivation in :mod:`models.ntk_series` reproduces the printed coefficients; no erratum.
+The derivation in :mod:`models.shallow_relu.ntk_series` reproduces the printed coefficients; no erratum.
 """
 from __future__ import annotations
 
 import inspect
 import math
 
-from models._lazy import mpmath  # imported at first use
+from models._shared.lazy import mpmath  # imported at first use
 import numpy as np
 from hypothesis import strategies as st
 
-import models.ntk_series as series
+import models.shallow_relu.ntk_series as series
 from theorems._core import CERTIFIED, HYP_CERTIFIED, Check, InstanceError, Measurement, Testing
 from theorems._instances import Field, Spec
 from theorems._instances import X as X_FIELD
@@ -52,7 +52,7 @@ def _lemma6(inst: dict) -> Measurement:
     """Two comparisons, both certified at 50-digit precision:
 
     1. coefficients: the printed ``d_k`` (k < N) against the Taylor coefficients of the closed
-       form at ``s = 0`` computed independently (:func:`models.ntk_series.taylor_coefficients`):
+       form at ``s = 0`` computed independently (:func:`models.shallow_relu.ntk_series.taylor_coefficients`):
        ``ratio_coef = max_k |d_k - t_k| / (COEFF_RTOL t_k)``;
     2. values: at ``s = x^T y`` the N-term series with the printed coefficients against the
        closed form, allowed the rigorous tail ``K(|s|) - sum_{k<N} t_k |s|^k`` (true

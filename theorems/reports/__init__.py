@@ -1,0 +1,39 @@
+"""The deep reports: per-paper measurements too slow for the sweep (adversarial searches at the
+reports' sizes, width and sample-size laws, figure reproductions), written into ``reports/``.
+
+``python -m theorems report --deep [--paper P]`` runs :func:`deep`; each paper's module has
+``main(out) -> int`` (also ``python -m theorems.reports.<module>``). :mod:`.bench_sweep` measures
+the sweep's throughput with 1 and 2 workers (``python -m theorems.reports.bench_sweep``).
+
+- :mod:`.satpathi21_dynamics` -- ``satpathi21-dynamics.{md,json}`` and the width-law PNG (6 to 14 minutes);
+- :mod:`.oymak19` -- ``oymak19.{md,json}`` and Figure 3c (about a minute);
+- :mod:`.e19` -- ``e19.{md,json}``, ``e19-worst/``, Figure 1 and the Theorem 6.6 law (several minutes).
+"""
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+#: Where the committed reports live (the default output directory).
+OUT = Path(__file__).resolve().parents[2] / "reports"
+
+#: Paper -> the modules of its deep report, in run order.
+DEEP = {"satpathi21": ["satpathi21_dynamics"], "oymak19": ["oymak19"], "e19": ["e19"]}
+
+
+def deep(papers: list[str] | None = None, out: Path = OUT) -> list[str]:
+    """Run the deep report of each paper in ``papers`` (default all) into ``out``; the modules run.
+
+    ``ValueError`` naming the paper when one has no deep report."""
+    papers = list(DEEP) if not papers else papers
+    unknown = [p for p in papers if p not in DEEP]
+    if unknown:
+        raise ValueError(f"--paper {unknown[0]!r}: no deep report for it (known: {', '.join(DEEP)})")
+    out.mkdir(parents=True, exist_ok=True)
+    ran = []
+    for paper in papers:
+        for name in DEEP[paper]:
+            module = importlib.import_module(f"theorems.reports.{name}")
+            module.main(out)
+            ran.append(module.__name__)
+    return ran
