@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_report_output import add_row
+from tests.framework.test_report import add_row
 from theorems import _audit, _compare, _registry, _store, _sweep
 from theorems._audit import NOT_AUDITED, check_verdict
 from theorems._cli import main
