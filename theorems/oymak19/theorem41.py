@@ -24,7 +24,7 @@ from theorems._core import CERTIFIED, Check, Measurement
 from theorems._instances import Spec
 from theorems._registry import register
 from theorems.oymak19 import _problems, _setup, _trajectory
-from theorems.oymak19.theorem21 import RESOLUTION, _star_error, cached_setup, instances
+from theorems.oymak19.theorem21 import GD_SWEEP, RESOLUTION, _star_error, cached_setup, instances
 from theorems.oymak19 import _quantifiers as Q
 
 HYP_STEP = "eta <= 1/(||X||^2 Gamma^2)"
@@ -77,7 +77,7 @@ def _evaluate(inst: dict) -> Measurement:
 
 register(
     Check(
-        id="oymak19/theorem4.1",
+        id="oymak19/theorem4.1", sweep=GD_SWEEP,
         quantifiers=Q.GLM,
         title="GLM: ||theta_t - theta*|| <= (1 - eta gamma^2 lambda_min(XX^T))^t ||theta0 - theta*||: bound's exponent over the measured one <= 1",
         statement="||theta_t - theta*|| <= (1 - eta gamma^2 lambda_min(X X^T))^t ||theta0 - theta*|| for all t, GD on the GLM "
