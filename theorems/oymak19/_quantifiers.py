@@ -4,7 +4,10 @@ Theorems 2.1-3.1 hold for every smooth ``f`` meeting Assumptions 1-2 (here: the 
 shallow models), every start ``theta0``, every label vector ``y`` and every step up to the cap,
 for all ``t``; Theorems 4.1 and 4.3 for every activation with ``0 < gamma <= phi' <= Gamma``,
 ``|phi''| <= M`` (the scale ``s`` of ``phi -> s phi`` moves the three together, the slope apart).
-Each :class:`~theorems._audit.Quantifier` reads its value from a raw JSON instance.
+Each :class:`~theorems._audit.Quantifier` reads its value from a raw JSON instance. The strategies
+(:func:`theorems.oymak19.theorem21.instances` and its users) reach every range below on log scales;
+where a range is reached only in part (``reach``) the quantifier says why (sizes stored whole in
+every instance, the schema's caps); ``tests/test_oymak19_audits.py`` holds the quick profile to it.
 """
 from __future__ import annotations
 
@@ -126,9 +129,10 @@ NU = Quantifier("nu", "radius factor nu >= 3 (probability 1 - 4/nu)", 3, math.in
 TIGHT = (
     Quantifier("alpha", "smallest singular value of X (any alpha > 0)", 0, math.inf, brackets="()", of=key("alpha")),
     Quantifier("beta", "largest singular value of X (any beta >= alpha)", 0, math.inf, brackets="()", of=key("beta")),
-    Quantifier("n", "samples (the schema's cap: 50)", 1, math.inf, integer=True, reach=(1, 50), of=key("n")),
-    Quantifier("p", "parameters (p >= n; reached up to 50: (2.14) is minimised by Nelder-Mead in p dimensions)", 1,
-               math.inf, integer=True, reach=(1, 50), of=key("p")),
+    Quantifier("n", "samples (reached up to 20: (2.14) is minimised by Nelder-Mead in p >= n dimensions, seconds "
+               "beyond)", 1, math.inf, integer=True, reach=(1, 20), of=key("n")),
+    Quantifier("p", "parameters (p >= n; reached up to 20: (2.14) is minimised by Nelder-Mead in p dimensions)", 1,
+               math.inf, integer=True, reach=(1, 20), of=key("p")),
     Quantifier("||y||", "label norm c", 0, math.inf, brackets="()", of=key("c", 1.0)),
     HORIZON,
 )

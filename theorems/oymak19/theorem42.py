@@ -261,7 +261,7 @@ def _audits() -> tuple:
 
 register(
     Check(
-        id="oymak19/theorem4.2", sweep={"quick": 20, "full": 200},
+        id="oymak19/theorem4.2", sweep={"quick": 12, "full": 120},
         quantifiers=Q.LOWRANK,
         title="low rank: sum_i r_i^2 <= 100 (1 - c2/r^{3/2})^t ||y||^2: measured front constant / 100 (c2 fitted)",
         statement="sum_i (y_i - <X_i, Theta_t Theta_t^T>)^2 <= 100 (1 - c2/r^{3/2})^t ||y||^2 for all t, w.p. >= 1 - 4 exp(-n/2), GD "
