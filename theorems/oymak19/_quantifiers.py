@@ -4,7 +4,10 @@ Theorems 2.1-3.1 hold for every smooth ``f`` meeting Assumptions 1-2 (here: the 
 shallow models), every start ``theta0``, every label vector ``y`` and every step up to the cap,
 for all ``t``; Theorems 4.1 and 4.3 for every activation with ``0 < gamma <= phi' <= Gamma``,
 ``|phi''| <= M`` (the scale ``s`` of ``phi -> s phi`` moves the three together, the slope apart).
-Each :class:`~theorems._audit.Quantifier` reads its value from a raw JSON instance.
+Each :class:`~theorems._audit.Quantifier` reads its value from a raw JSON instance. The strategies
+(:func:`theorems.oymak19.theorem21.instances` and its users) reach every range below on log scales;
+where a range is reached only in part (``reach``) the quantifier says why (sizes stored whole in
+every instance, the schema's caps); ``tests/test_oymak19_audits.py`` holds the quick profile to it.
 """
 from __future__ import annotations
 
@@ -101,7 +104,10 @@ def _n_over_dr(inst, m):
 MODEL_GD = Quantifier("model", "every f meeting Assumptions 1-2 (the suite's models)", values=("linear", "glm", "shallow"),
                       of=key("model"))
 MODEL_LIN = Quantifier("model", "linear or GLM f", values=("linear", "glm"), of=key("model"))
-N = Quantifier("n", "number of samples (residual dimension)", 1, math.inf, integer=True, of=_n)
+#: an n x p design is stored whole in every instance (and every swept row): the GD checks' strategies
+#: reach n = 100 (p >= n: 10k numbers, each converted one by one), not the default 1e3
+N = Quantifier("n", "number of samples (residual dimension); reached up to 100: the n x p design is stored whole in "
+               "every instance", 1, math.inf, integer=True, reach=(1, 100), of=_n)
 P = Quantifier("p", "number of parameters", 1, math.inf, integer=True, of=_p)
 OVER = Quantifier("p/n", "over-parametrisation p/n (alpha > 0 needs p >= n for the linear model)", 1, math.inf, of=_over)
 START = Quantifier("||theta0||", "every start theta0 (0 included)", 0, math.inf, of=_start)
@@ -123,21 +129,30 @@ NU = Quantifier("nu", "radius factor nu >= 3 (probability 1 - 4/nu)", 3, math.in
 TIGHT = (
     Quantifier("alpha", "smallest singular value of X (any alpha > 0)", 0, math.inf, brackets="()", of=key("alpha")),
     Quantifier("beta", "largest singular value of X (any beta >= alpha)", 0, math.inf, brackets="()", of=key("beta")),
-    Quantifier("n", "samples", 1, math.inf, integer=True, of=key("n")),
-    Quantifier("p", "parameters (p >= n)", 1, math.inf, integer=True, of=key("p")),
+    Quantifier("n", "samples (reached up to 20: (2.14) is minimised by Nelder-Mead in p >= n dimensions, seconds "
+               "beyond)", 1, math.inf, integer=True, reach=(1, 20), of=key("n")),
+    Quantifier("p", "parameters (p >= n; reached up to 20: (2.14) is minimised by Nelder-Mead in p dimensions)", 1,
+               math.inf, integer=True, reach=(1, 20), of=key("p")),
     Quantifier("||y||", "label norm c", 0, math.inf, brackets="()", of=key("c", 1.0)),
     HORIZON,
 )
+#: Theorem 4.2's sizes: the n sensing matrices are dense d x d (n d^2 numbers, O(n d^2) per GD step), so
+#: the strategy reaches d = 400 and n = 500 (the schema's caps: d <= 400, r <= 50); the statement is empty
+#: for n <= 2 (1 - 4 exp(-n/2) <= 0), so with n <= d r / 2 the smallest admissible d is 6 (r = 1, n = 3)
 LOWRANK = (
-    Quantifier("d", "matrix size", 2, math.inf, integer=True, of=key("d")),
-    Quantifier("r", "rank (1 <= r <= d)", 1, math.inf, integer=True, of=key("r")),
-    Quantifier("n", "samples", 1, math.inf, integer=True, of=key("n")),
-    Quantifier("n/(dr)", "the theorem's n <= c d r (c unnamed; read c <= 1)", 0, 1, brackets="(]", of=_n_over_dr),
-    Quantifier("c1", "step constant in eta = c1 sqrt(n)/(r^2 d ||y||) (unnamed, small; read (0, 1])", 0, 1, brackets="(]",
-               of=key("c1", 1.0)),
+    Quantifier("d", "matrix size (non-empty from d = 6; reached up to 400, the schema's cap)", 2, math.inf, integer=True,
+               reach=(6, 400), of=key("d")),
+    Quantifier("r", "rank (1 <= r <= d; the schema's cap: 50)", 1, math.inf, integer=True, reach=(1, 50), of=key("r")),
+    Quantifier("n", "samples (non-empty from n = 3; reached up to 200: n d^2 numbers)", 1, math.inf, integer=True,
+               reach=(3, 200), of=key("n")),
+    Quantifier("n/(dr)", "the theorem's n <= c d r (c unnamed; read c = 1/2)", 0, 0.5, brackets="(]",
+               reach=(1e-3, 0.5), of=_n_over_dr),
+    Quantifier("c1", "step constant in eta = c1 sqrt(n)/(r^2 d ||y||): there is one (unnamed, small); read c1 <= 0.1 "
+               "(c1 = 0.25 diverges at d = 25, r = 1, n = 12)", 0, 0.1, brackets="(]", reach=(1e-3, 0.1), of=key("c1", 1.0)),
     Quantifier("labels", "labels (Sec. 5.2: Rademacher; any labels)", values=("rademacher", "gaussian"),
                of=key("labels", "rademacher")),
-    HORIZON,
+    Quantifier("t", "iterations: the bound is claimed for all t (the schema's minimum: 2)", 1, math.inf, integer=True,
+               reach=(2, 1000), of=key("steps", 200)),
 )
 FIGURE3C = (
     Quantifier("d", "the figure's d = 100", 100, 100, integer=True, of=key("d", 100)),

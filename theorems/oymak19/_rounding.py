@@ -6,8 +6,11 @@ a float64 product ``A B`` with inner dimension k is off by at most ``gamma_k |A|
 entrywise, so by ``2 k eps ||A||_F ||B||_F`` in Frobenius norm (``gamma_k <= 2 k eps`` for
 ``k eps < 1/2``); an elementwise ``tanh``, ``exp``, ``log1p`` or ``expit`` is accurate to a few
 ulps, bounded by ``8 eps (|phi(z)| + Gamma |z| + 1)`` per entry (the ``Gamma |z|`` covers the
-linear part ``s z``, the 1 the absolute error near 0; an activation with ``scale c > 1`` has
-absolute error ``c`` times that near 0, hence ``max(1, c)``).
+linear part ``s z``, the 1 the absolute error near 0; an activation with ``scale c`` computes
+``c phi_1(z)``, whose error is ``c`` times that of ``phi_1`` plus one rounding of the product, so the
+bound is ``8 eps (|phi(z)| + Gamma |z| + c)``: ``c`` times the unscaled one, for every ``c > 0``; the
+former ``max(1, c)`` overstated it by ``1/c`` for ``c < 1``, so that runs with ``c = 1e-6`` were never
+resolved).
 
 - :func:`forward_error`: ``||fl(f(theta) - y) - (f(theta) - y)||`` (the residual *vector*);
 - :func:`vjp_error`: ``||fl(J(theta)^T u) - J(theta)^T u||`` for a given (computed) u;
@@ -29,7 +32,7 @@ def _nrm(a) -> float:
 
 
 def _act_eval(act, z) -> float:
-    return 8 * EPS * _nrm(np.abs(act.phi(z)) + act.Gamma * np.abs(z) + max(1.0, getattr(act, "scale", 1.0)))
+    return 8 * EPS * _nrm(np.abs(act.phi(z)) + act.Gamma * np.abs(z) + getattr(act, "scale", 1.0))
 
 
 def forward_error(prob, theta: np.ndarray, y: np.ndarray) -> float:

@@ -18,9 +18,11 @@ each ``<= 1`` iff the inequality holds at that t, maximised over ``t >= 1``:
   constant ``alpha path / ||r_0||`` against the 4. Only partial sums are observed: the check
   certifies each of them (necessary for (2.5)); the tail after the last step is not bounded.
 
-Points whose bracket is wider than ``RESOLUTION`` (e.g. residuals at float level) are skipped
-and counted; the tolerance is the widest bracket kept. A skipped point could hide a violation: when
-the kept points hold, the measurement is unresolved (:func:`_trajectory.sup_ratio`).
+Points whose bracket is wider than ``RESOLUTION`` are skipped and counted; the tolerance is the
+widest bracket kept. A skipped point could hide a violation: when the kept points hold, the
+measurement is unresolved (:func:`_trajectory.sup_ratio`). The rate's measure (a log of residuals)
+leaves out, and counts (``float_floor_steps``), the steps whose residual is at float resolution
+(``||r_t|| <= 100 eps ||r_0||``: :func:`at_float_floor`), unless they certainly violate it.
 """
 from __future__ import annotations
 
@@ -128,9 +130,38 @@ def path_measure(s: _setup.Setup, k: float = 4.0):
 MEASURES = {"rate": rate_measure, "potential": potential_measure, "path": path_measure}
 
 
-def _measurement(check_id: str, s: _setup.Setup, val, up, extra: dict, *, regime=None, hyps=None) -> Measurement:
+def at_float_floor(s: _setup.Setup, certain=None) -> np.ndarray:
+    """Per step t >= 1: True where the measurement leaves the step out because its residual is at
+    float resolution (``||r_t|| <= FLOAT_FLOOR ||r_0||``, ``theorems._horizon``: a ratio there divides
+    rounding by rounding), never where the step certainly violates the inequality, and never all of
+    them (the first step stays). A residual that rises above the floor again is measured again."""
+    from theorems._horizon import FLOAT_FLOOR
+
+    r = s.run.residual
+    floor = np.isfinite(r[1:]) & (r[1:] <= FLOAT_FLOOR * r[0])
+    if certain is not None:
+        floor &= ~np.asarray(certain, dtype=bool)
+    if floor.size and floor.all():
+        floor[0] = False
+    return floor
+
+
+def _truncated(s: _setup.Setup, val, up, certain, floor: bool = True):
+    """``(val, up, certain, left out, kept steps)``: without the steps :func:`at_float_floor` leaves
+    out where ``floor`` (the rate measure, a log of residuals; the other measures take differences
+    of residuals or path lengths, resolved at the floor too), all of them otherwise."""
+    out = at_float_floor(s, certain) if floor else np.zeros(val.shape, dtype=bool)
+    keep = ~out
+    return val[keep], up[keep], None if certain is None else np.asarray(certain)[keep], int(out.sum()), np.flatnonzero(keep)
+
+
+def _measurement(check_id: str, s: _setup.Setup, val, up, extra: dict, *, regime=None, hyps=None, floor: bool = False) -> Measurement:
+    """``floor``: the measure is the rate's (steps at the float floor leave it: :func:`at_float_floor`)."""
     certain = extra.pop("certain", None)
-    ratio, tol, at, skipped = _trajectory.sup_ratio(val, up, RESOLUTION, certain)
+    val, up, certain, floored, steps = _truncated(s, val, up, certain, floor)
+    ratio, tol, k, skipped = _trajectory.sup_ratio(val, up, RESOLUTION, certain)
+    sure = bool(certain is not None and k is not None and certain[k])
+    at = None if k is None else int(steps[k])  # the step's index among all t >= 1
     resolved = at is not None
     hyps = dict(s.hypotheses if hyps is None else hyps)
     reg = s.regime if regime is None else regime
@@ -148,6 +179,7 @@ def _measurement(check_id: str, s: _setup.Setup, val, up, extra: dict, *, regime
             "worst_step": None if at is None else at + 1,
             "steps": int(s.run.residual.size - 1),
             "unresolved_steps": skipped,
+            "float_floor_steps": floored,
             "initial_residual": s.r0,
             "final_residual": float(s.run.residual[-1]),
             "max_deviation_bound": float(s.run.deviation.max()),
@@ -155,7 +187,7 @@ def _measurement(check_id: str, s: _setup.Setup, val, up, extra: dict, *, regime
         },
         tolerance=tol,
         resolved=resolved,
-        certain_violation=bool(certain is not None and at is not None and certain[at]),
+        certain_violation=sure,
     )
 
 
@@ -163,7 +195,7 @@ def _theorem21(part: str):
     def evaluate(inst: dict) -> Measurement:
         s = cached_setup(inst, "theorem2.1")
         val, up, extra = MEASURES[part](s)
-        return _measurement(f"oymak19/theorem2.1/{part}", s, val, up, extra)
+        return _measurement(f"oymak19/theorem2.1/{part}", s, val, up, extra, floor=part == "rate")
 
     return evaluate
 
@@ -173,14 +205,17 @@ def _theorem22(inst: dict) -> Measurement:
     largest of the three measures (each reported)."""
     s = cached_setup(inst, "theorem2.2")
     parts = {name: fn(s) for name, fn in MEASURES.items()}
-    sups = {name: _trajectory.sup_ratio(v, u, RESOLUTION, e.get("certain")) for name, (v, u, e) in parts.items()}
+    sups = {}
+    for name, (v, u, e) in parts.items():
+        v, u, c = _truncated(s, v, u, e.get("certain"), name == "rate")[:3]
+        sups[name] = _trajectory.sup_ratio(v, u, RESOLUTION, c)
     name = max(sups, key=lambda k: -np.inf if sups[k][2] is None else sups[k][0])
     val, up, _ = parts[name]
     extra = {f"sup_{k}": v[0] for k, v in sups.items()}
     for _, _, e in parts.values():
         extra.update({k: v for k, v in e.items() if k != "certain"})
     extra["certain"] = parts[name][2].get("certain")
-    m = _measurement("oymak19/theorem2.2", s, val, up, extra)
+    m = _measurement("oymak19/theorem2.2", s, val, up, extra, floor=name == "rate")
     unresolved = sorted(k for k, v in sups.items() if v[2] is None)
     if unresolved and m.holds:  # a part that could not be resolved could hide a violation
         m = dataclasses.replace(m, resolved=False)
@@ -268,43 +303,104 @@ def _eq210(inst: dict) -> Measurement:
 # ------------------------------------------------------------------------------- strategies
 
 
-def _design(draw, n, p, rng):
+def _design(rng, n, p):
     U, _ = np.linalg.qr(rng.standard_normal((n, n)))
     V, _ = np.linalg.qr(rng.standard_normal((p, n)))
-    cond = draw(st.sampled_from([1.0, 2.0, 10.0, 100.0]))
-    s = np.geomspace(1.0, 1.0 / cond, n) * draw(st.floats(0.2, 5.0))
+    cond = rng.choice([1.0, 2.0, 10.0, 100.0])
+    s = np.geomspace(1.0, 1.0 / cond, n) * rng.uniform(0.2, 5.0)
     return U @ np.diag(s) @ V.T, U
 
 
+def log_uniform(rng, lo: float, hi: float) -> float:
+    """``10^x`` with ``x`` one of the ends ``lo``, ``hi`` (a quarter of the draws each) or uniform
+    between them: a log-scale draw that reaches both ends of its range in a few examples."""
+    u = rng.uniform()
+    return 10.0 ** (lo if u < 0.25 else hi if u < 0.5 else rng.uniform(lo, hi))
+
+
+#: the corners of the declared ranges, one drawn uniformly per instance: ``far`` (start of norm 1e3,
+#: labels 10^-3.5 of f(theta0): initial misfit ~3e3 ||y||), ``near`` (labels f(theta0) plus a relative
+#: 10^-3.5: a start near the optimum), ``wide`` (n <= 2, p = 1000), ``tall`` (n = 100; an n x p design
+#: is stored whole in every instance, so larger n are left out), ``long`` (1000 steps), ``tiny-step``
+#: (eta = 1e-3 of its cap), ``one`` (n = p = 1); ``free``: every choice drawn from its whole range
+CORNERS = ("far", "near", "wide", "tall", "long", "tiny-step", "one", "free", "free")
+#: starts of a free draw: zero, random (norm 1e-3 .. 10), far (norm 10 .. 1e3, labels small against
+#: f(theta0)), near the optimum (labels f(theta0) + a relative 10^-3.5 .. 10^-1)
+STARTS = ("zero", "random", "far", "near")
+
+
 @st.composite
-def instances(draw, models=("linear", "glm", "shallow")):
-    """Adversarial-leaning problems: ill-conditioned X (condition up to 100), p close to n,
-    labels along the bottom or top singular direction or random, large initial residuals,
-    step exactly at the maximum or below it."""
-    model = draw(st.sampled_from(models))
-    rng = np.random.default_rng(draw(st.integers(0, 2**20)))
-    n = draw(st.integers(1, 5))
-    inst: dict = {"model": model, "steps": draw(st.sampled_from([30, 100]))}
-    if model == "shallow":
-        k = draw(st.integers(1, 3))
-        d = draw(st.integers(n, n + 3))
-        X, U = _design(draw, n, d, rng)
-        v = rng.standard_normal(k)
-        inst.update(X=X.tolist(), v=(v / np.linalg.norm(v)).tolist(), theta0=(0.5 * rng.standard_normal(k * d)).tolist())
+def instances(draw, models=("linear", "glm", "shallow"), scales=(-3.5, 4.0), labels_follow_scale=True):
+    """Adversarial-leaning problems that reach every declared range of the quantifiers
+    (:mod:`theorems.oymak19._quantifiers`) on log scales: ill-conditioned X (condition up to
+    100), n from 1 to 100 and p/n up to 1000, starts from 0 to norm 1e3 and from near the
+    optimum to far from it, labels along the bottom or top singular direction or random with
+    norms 10^-3.2 .. 10^3.2, activation scale ``s`` (``phi -> s phi``) 10^scales so that gamma,
+    Gamma and M each span decades independently of the slope, step fractions 1 down to 1e-3 and
+    horizons 1 .. 1000 steps (:data:`CORNERS`). Every choice comes from one seeded generator
+    (the seed is Hypothesis' draw): Hypothesis' own choices favour the first options and repeat
+    themselves, which left corners unreached in a sweep of a few dozen instances.
+
+    With ``labels_follow_scale`` the labels carry the factor ``s`` (the symmetry
+    ``(phi, y) -> (s phi, s y)`` of the hypotheses, under which GD with ``eta -> eta/s^2`` runs the
+    same iterates): the relative scale of labels and activation is then drawn independently of
+    ``s``, and runs stay above float resolution (with labels fixed and ``s << 1`` the theorem's
+    step moves the residual by less than float resolution)."""
+    return build_instance(np.random.default_rng(draw(st.integers(0, 2**32 - 1))), models, scales, labels_follow_scale)
+
+
+def build_instance(rng, models=("linear", "glm", "shallow"), scales=(-3.5, 4.0), labels_follow_scale=True, corner=None) -> dict:
+    """One instance of :func:`instances` from the generator ``rng`` (at ``corner``, else a random one)."""
+    corner = corner or CORNERS[rng.integers(len(CORNERS))]
+    model = models[rng.integers(len(models))]
+    if corner == "tall":
+        n, extra = 100, int(rng.integers(0, 5))
+    elif corner == "wide":
+        n, extra = int(rng.integers(1, 3)), 1000
+    elif corner == "one":
+        n, extra = 1, 0
     else:
-        p = draw(st.integers(n, n + 4))
-        X, U = _design(draw, n, p, rng)
-        inst.update(X=X.tolist(), theta0=(draw(st.sampled_from([0.0, 0.5])) * rng.standard_normal(p)).tolist())
-    scale = draw(st.sampled_from([0.1, 1.0, 10.0]))
-    labels = draw(st.sampled_from(["bottom", "top", "random"]))
-    y = {"bottom": U[:, -1], "top": U[:, 0], "random": rng.standard_normal(n)}[labels] * scale
-    inst["y"] = y.tolist()
+        n, extra = int(rng.integers(1, 6)), int(rng.choice([0, 0, 0, 1, 2, 3, 4, 100]))
+    steps = 1000 if corner == "long" else int(rng.choice([1, 3, 30, 30, 100] if n <= 5 else [1, 3, 30]))
+    inst: dict = {"model": model, "steps": steps}
+    if model == "shallow":
+        k = 1 if corner == "one" else int(rng.choice([1, 1, 2, 3]))
+        d = n + (extra if corner != "wide" else extra // k)
+        X, U = _design(rng, n, d)
+        v = rng.standard_normal(k)
+        inst.update(X=X.tolist(), v=(v / np.linalg.norm(v)).tolist())
+        p = k * d
+    else:
+        p = n + extra
+        X, U = _design(rng, n, p)
+        inst["X"] = X.tolist()
+    s = 1.0
     if model != "linear":
-        name = draw(st.sampled_from(["slope-tanh", "leaky-softplus"]))
-        inst["activation"] = {"name": name, "slope": draw(st.sampled_from([0.05, 0.3, 0.9]))}
-    inst["step_fraction"] = draw(st.sampled_from([1.0, 1.0, 0.5, 0.1]))
+        s = log_uniform(rng, *scales)
+        inst["activation"] = {"name": str(rng.choice(["slope-tanh", "leaky-softplus"])), "slope": float(rng.choice([0.05, 0.3, 0.9])), "scale": s}
+    start = corner if corner in ("far", "near") else STARTS[rng.integers(len(STARTS))]
+    # how far out a start is (a far start's norm and its labels' smallness together): 1 at its corner
+    out = 1.0 if corner == start else rng.uniform()
+    norm0 = {"zero": 0.0, "random": log_uniform(rng, -3, 1), "far": 10.0 ** (1 + 2 * out), "near": log_uniform(rng, -1, 1)}[start]
+    theta0 = rng.standard_normal(p)
+    inst["theta0"] = (theta0 / np.linalg.norm(theta0) * norm0).tolist()
+    labels = ("bottom", "top", "random")[rng.integers(3)]
+    u = {"bottom": U[:, -1], "top": U[:, 0], "random": rng.standard_normal(n)}[labels]
+    u = u / np.linalg.norm(u)
+    if start in ("far", "near"):
+        f0 = Q._fit({**inst, "y": np.zeros(n).tolist()})
+        rel = 10.0 ** (-1 - 2.5 * out)
+        y = f0 + rel * np.linalg.norm(f0) * u if start == "near" else rel * np.linalg.norm(f0) * u
+    else:
+        y = u * log_uniform(rng, -3.2, 3.2) * (s if labels_follow_scale else 1.0)
+    inst["y"] = y.tolist()
+    inst["step_fraction"] = 1e-3 if corner == "tiny-step" else float(rng.choice([1.0, 1.0, 0.5, 0.1, 0.01]))
     return inst
 
+
+#: instances per sweep profile of the GD checks: a few more than the default (cheap: small problems, a
+#: few tall or wide ones), so that the quick profile reaches every corner of :data:`CORNERS`
+GD_SWEEP = {"quick": 24, "full": 240}
 
 #: the derivation's paragraphs shared by every check that runs Theorem 2.1's bracketed GD
 GD_DERIVATION = """GD runs in float64 (models.least_squares_gd) for `steps` steps with eta = step_fraction x the
@@ -333,7 +429,7 @@ def _register(id_, title, statement, equation, regime, evaluate, spec=SPEC, stra
             id=id_, title=title,
             testing=testing, refuses=REFUSES[id_],
             statement=statement, equation=equation, regime=regime, derivation=derivation,
-            quantifiers=quantifiers,
+            quantifiers=quantifiers, sweep=GD_SWEEP,
             hypotheses=hyps or {_setup.A1: "J is L-Lipschitz on D", _setup.A2: "Jacobian well conditioned on D", _setup.STEP: "eta <= min(1, alpha^2/(L r0))/(2 beta^2)"},
             spec=spec, evaluate_validated=evaluate, strategy=strategy,
         )

@@ -35,6 +35,7 @@ from theorems._tolerance import EPS
 from theorems.oymak19 import _problems
 from theorems.oymak19 import _quantifiers as Q
 from theorems.oymak19._refusals import REFUSES
+from theorems.oymak19.theorem21 import GD_SWEEP, log_uniform, instances as gd_instances
 
 #: points whose rounding bound exceeds this fraction of beta * dist are not resolved
 RESOLUTION = 1e-6
@@ -92,33 +93,17 @@ def _lower(inst: dict) -> Measurement:
     )
 
 
-@st.composite
-def instances(draw):
-    """Linear and GLM problems, with the adversarial case planted: labels along the top left
+def instances():
+    """Linear and GLM problems of :func:`theorems.oymak19.theorem21.instances` (every declared range
+    reached on log scales), with the adversarial case among them: labels along the top left
     singular vector of X (GD then moves along the top singular direction, where (2.13) is an
-    equality for the linear model) and ill-conditioned X; also random labels and theta0."""
-    model = draw(st.sampled_from(["linear", "glm"]))
-    n = draw(st.integers(1, 6))
-    p = draw(st.integers(n, n + 6))
-    rng = np.random.default_rng(draw(st.integers(0, 2**20)))
-    U, _ = np.linalg.qr(rng.standard_normal((n, n)))
-    V, _ = np.linalg.qr(rng.standard_normal((p, n)))
-    cond = draw(st.sampled_from([1.0, 3.0, 100.0]))
-    s = np.geomspace(1.0, 1.0 / cond, n) * draw(st.floats(0.1, 10))
-    X = U @ np.diag(s) @ V.T
-    labels = draw(st.sampled_from(["top", "random"]))
-    y = U[:, 0] * draw(st.floats(0.1, 10)) if labels == "top" else rng.standard_normal(n)
-    theta0 = np.zeros(p) if draw(st.booleans()) else 0.3 * rng.standard_normal(p)
-    inst = {"model": model, "X": X.tolist(), "y": y.tolist(), "theta0": theta0.tolist(), "steps": 60}
-    if model == "glm":
-        name = draw(st.sampled_from(["slope-tanh", "leaky-softplus"]))
-        inst["activation"] = {"name": name, "slope": draw(st.floats(0.05, 0.95))}
-    return inst
+    equality for the linear model) and ill-conditioned X; also random labels and starts."""
+    return gd_instances(models=("linear", "glm"))
 
 
 register(
     Check(
-        id="oymak19/theorem2.4/lower",
+        id="oymak19/theorem2.4/lower", sweep=GD_SWEEP,
         quantifiers=Q.POINTS,
         title="||y - f(theta)|| + beta ||theta - theta0|| >= ||y - f(theta0)||: sup of drop/(beta dist) along GD <= 1",
         testing=Testing(),
@@ -233,6 +218,21 @@ def _tight(inst: dict) -> Measurement:
     )
 
 
+@st.composite
+def tight_instances(draw):
+    """Theorem 2.4's examples over the declared ranges on log scales: alpha and ||y|| = c from
+    1e-3 to 1e3 (ends included), condition beta/alpha up to 100, n and p up to about 20 (the
+    Nelder-Mead search for (2.14)'s minimum in p dimensions takes seconds beyond), horizons of 1 to 1000 GD steps; every choice from one seeded generator
+    (see :func:`theorems.oymak19.theorem21.instances`)."""
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    a = log_uniform(rng, -3.0, 3.0)
+    n = 20 if rng.uniform() < 0.2 else int(rng.choice([1, 1, 2, 3, 4, 5, 6]))
+    p = n + int(rng.choice([0, 0, 1, 3, 6] if n in (1, 20) or rng.uniform() < 0.7 else [20 - n]))
+    kappa = float(rng.choice([1.0, 2.0, 10.0, 100.0])) if n > 1 else 1.0
+    return {"alpha": a, "beta": a * kappa, "n": n, "p": p, "seed": int(rng.integers(0, 1001)), "c": log_uniform(rng, -3.0, 3.0),
+            "steps": int(rng.choice([1, 3, 100, 1000]))}
+
+
 TIGHT_SPEC = Spec(
     (
         Field("alpha", "float", "smallest singular value of X (> 0)", minimum=1e-6),
@@ -285,9 +285,6 @@ allowance. The construction's hypothesis 0 < alpha <= beta, n <= p is certified 
         hypotheses={"0 < alpha <= beta, n <= p": "the construction's parameters"},
         spec=TIGHT_SPEC,
         evaluate_validated=_tight,
-        strategy=lambda: st.builds(
-            lambda a, kappa, n, extra, seed, c: {"alpha": a, "beta": a * (kappa if n > 1 else 1.0), "n": n, "p": n + extra, "seed": seed, "c": c, "steps": 100},
-            st.floats(0.05, 5.0), st.sampled_from([1.0, 2.0, 10.0, 100.0]), st.integers(1, 6), st.integers(0, 6), st.integers(0, 1000), st.floats(0.1, 10.0),
-        ),
+        strategy=tight_instances,
     )
 )

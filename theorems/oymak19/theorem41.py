@@ -24,7 +24,7 @@ from theorems._core import CERTIFIED, Check, Measurement, Testing
 from theorems._instances import Spec
 from theorems._registry import register
 from theorems.oymak19 import _problems, _setup, _trajectory
-from theorems.oymak19.theorem21 import RESOLUTION, _star_error, cached_setup, instances
+from theorems.oymak19.theorem21 import GD_SWEEP, RESOLUTION, _star_error, cached_setup, instances
 from theorems.oymak19 import _quantifiers as Q
 from theorems.oymak19._refusals import REFUSES
 
@@ -78,7 +78,7 @@ def _evaluate(inst: dict) -> Measurement:
 
 register(
     Check(
-        id="oymak19/theorem4.1",
+        id="oymak19/theorem4.1", sweep=GD_SWEEP,
         quantifiers=Q.GLM,
         title="GLM: ||theta_t - theta*|| <= (1 - eta gamma^2 lambda_min(XX^T))^t ||theta0 - theta*||: bound's exponent over the measured one <= 1",
         testing=Testing(unresolved_ok=_trajectory.WIDE),

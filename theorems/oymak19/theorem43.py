@@ -42,7 +42,7 @@ from theorems._core import (CERTIFIED, COUNTEREXAMPLE, FALSE_AS_PRINTED, HYP_CER
 from theorems._instances import Spec
 from theorems._registry import register
 from theorems.oymak19 import _problems, _setup
-from theorems.oymak19.theorem21 import _measurement, cached_setup, instances, rate_measure
+from theorems.oymak19.theorem21 import GD_SWEEP, _measurement, cached_setup, instances, rate_measure
 from theorems.oymak19 import _quantifiers as Q
 from theorems.oymak19._refusals import REFUSES
 
@@ -66,7 +66,7 @@ def _evaluator(check_id: str, rule: str, factor: float):
         hyps = dict(s.hypotheses)
         hyps[UNIT_V] = HYP_CERTIFIED if abs(np.linalg.norm(s.prob.v) - 1) <= 1e-12 else HYP_FALSE
         extra = {"c_rate_effective_vs_1": extra["c_rate_effective"] * factor, "step_cap_theorem2.1_over_4.3": _cap_ratio(s, rule), "certain": lo["certain"]}
-        return _measurement(check_id, s_nom, val, up, extra, regime=regime_of(CERTIFIED, hyps), hyps=hyps)
+        return _measurement(check_id, s_nom, val, up, extra, regime=regime_of(CERTIFIED, hyps), hyps=hyps, floor=True)
 
     return evaluate
 
@@ -91,26 +91,17 @@ SMALLEST = {"model": "shallow", "X": [[1.0, 0.0], [0.8, 0.6]], "y": [-0.1, 0.2],
             "activation": {"name": "slope-tanh", "slope": 0.3, "scale": 1e-4}, "steps": 1}
 
 
-@st.composite
-def strategy(draw, printed: bool = True):
-    """Theorem 2.1's adversarial shallow-net instances with the quantifiers of Theorem 4.3 covered
-    on log scales: activation scale ``c`` over 1e-6..1e3 (so ``Gamma < 1`` and ``Gamma >> 1`` both
-    occur), the start ``W0`` ("arbitrary") over 0.1..30 times the base draw (pre-activations where
-    ``phi'`` differs between points), labels over 1e-2..1e2. n ranges over 1..5 (n = 1 cannot fail:
-    its one residual is multiplied by ``1 - h sum_l v_l^2 phi'(xi_l) phi'(z_l)``, in ``[0, 1 - h gamma^2]``).
-    For the printed statement the labels are independent of ``c`` and horizons of 1 and 3 steps
-    are drawn too (the violation is at step 1). For the corrected check the labels also carry the
-    factor ``c`` (the symmetry ``(phi, y) -> (c phi, c y)`` of the hypotheses): with labels fixed and
-    ``c << 1`` Theorem 2.1's step moves the residual by less than float resolution in 100 steps,
-    where no measurement resolves."""
-    inst = draw(instances(models=("shallow",)))
-    c = 10.0 ** draw(st.floats(-6, 3))
-    inst["activation"] = {**inst["activation"], "scale": c}
-    inst["theta0"] = (np.asarray(inst["theta0"]) * 10.0 ** draw(st.floats(-1, 1.5))).tolist()
-    inst["y"] = (np.asarray(inst["y"]) * 10.0 ** draw(st.floats(-2, 2)) * (1.0 if printed else c)).tolist()
-    if printed:
-        inst["steps"] = draw(st.sampled_from([1, 3, inst["steps"]]))
-    return inst
+def strategy(printed: bool = True):
+    """Theorem 2.1's adversarial shallow-net instances (:func:`theorems.oymak19.theorem21.instances`:
+    every declared range reached on log scales) with the activation scale ``c`` over 1e-6..3e3 (so
+    ``Gamma < 1`` and ``Gamma >> 1`` both occur). n = 1 cannot fail: its one residual is multiplied
+    by ``1 - h sum_l v_l^2 phi'(xi_l) phi'(z_l)``, in ``[0, 1 - h gamma^2]``. For the printed
+    statement the labels are independent of ``c`` (the violation needs ``Gamma < 1`` against fixed
+    labels; horizons of 1 and 3 steps are drawn too: it is at step 1). For the corrected check the
+    labels also carry the factor ``c`` (the symmetry ``(phi, y) -> (c phi, c y)`` of the
+    hypotheses): with labels fixed and ``c << 1`` Theorem 2.1's step moves the residual by less
+    than float resolution in 100 steps, where no measurement resolves."""
+    return instances(models=("shallow",), scales=(-6.0, 3.5), labels_follow_scale=not printed)
 
 
 def _family(p, name: str) -> dict:
@@ -200,7 +191,7 @@ HYPS = {UNIT_V: "unit output weights", _setup.A2: "via gamma, Gamma, sigma_n(X)"
 
 register(
     Check(
-        id="oymak19/theorem4.3",
+        id="oymak19/theorem4.3", sweep=GD_SWEEP,
         quantifiers=Q.SHALLOW,
         title="shallow net, as printed: ||r_t||^2 <= (1 - eta gamma^2 sigma_min(X)^2)^t ||r_0||^2 (no 1/2), printed step",
         testing=FALSE_AS_PRINTED,
@@ -233,7 +224,7 @@ bracket kept.""",
 
 register(
     Check(
-        id="oymak19/theorem4.3-proof",
+        id="oymak19/theorem4.3-proof", sweep=GD_SWEEP,
         quantifiers=Q.SHALLOW,
         title="shallow net, what the proof supports: ||r_t||^2 <= (1 - eta gamma^2 sigma_min(X)^2 / 2)^t ||r_0||^2 at Theorem 2.1's step",
         testing=Testing(),
