@@ -66,6 +66,7 @@ from theorems._instances import SEED, Field, Spec, to_json
 from theorems._instances import X as X_FIELD
 from theorems._instances import Y as Y_FIELD
 from theorems._registry import register
+from theorems.satpathi21 import _audits as A
 from theorems.satpathi21 import _quantifiers as Q
 
 DELTA = 0.1  # the failure probability at which the theorems' constants are reported
@@ -307,6 +308,12 @@ def _lemma2(inst: dict) -> Measurement:
     consts = [r["move"].max() * c * math.sqrt(m) / (math.sqrt(d * n) * r["residual"][0]) for m in widths for r in runs[m]]
     law = _fit.law_ratio(fit, -0.5)
     ratio = max(rate_by_m[widths[-1]], law) if not math.isnan(law) else math.nan  # max() would drop a NaN law
+    # rule 1 of theorems._horizon: the movement still to come after T is at most
+    # sqrt(n (d+1)/m) int_T^inf ||f - Y|| <= 2 sqrt(n (d+1)/m) ||f(T) - Y|| / c (|a_k| = 1, ||x~|| = sqrt(d+1),
+    # and ||f - Y|| decays like exp(-c t/2) while lambda_min(G) >= c/2): it must be below a tenth of the movement
+    sp = _horizon.spent([2 * math.sqrt(n * (d + 1) / m) * r["residual"][-1] / c for m in widths for r in runs[m]], moves,
+                        inst["horizon"], 0.5)
+    why = "" if sp.ok else sp.why("movement")
     hyps = _hypotheses("lemma2", inst, c, worst_gram)
     return Measurement(
         check="satpathi21/lemma2",
@@ -321,6 +328,8 @@ def _lemma2(inst: dict) -> Measurement:
             "movement_exponent_ci_lo": fit.lo,
             "movement_exponent_ci_hi": fit.hi,
             "movement_constant_max": float(max(consts)),
+            # the audited O constant (python -m theorems audit satpathi21/lemma2): NaN unless the horizon is spent
+            "movement_constant": float(max(consts)) if sp.ok else math.nan,
         },
         details={
             "c": c,
@@ -330,7 +339,10 @@ def _lemma2(inst: dict) -> Measurement:
             "fitted_widths": widths,
             "gram_min_over_c_by_width": worst_gram,
             "float_stop_by_width": stops,
+            "horizon": sp.to_json(),
         },
+        resolved=not why,
+        unresolved_reason=why,
     )
 
 
@@ -410,6 +422,8 @@ def _theorem(inst: dict, mode: str) -> Measurement:
         "exponent_ci_hi": fit.hi,
         "claimed_exponent": claimed,
         "constant_q90_max": max(const.values()),
+        # the audited O constant (python -m theorems audit): C = excess m^{1/4} (flow) or m^{1/8} (GD), worst width
+        ("excess_m^1/4" if mode == "flow" else "excess_m^1/8"): max(q90[m] * m ** -claimed for m in widths),
     }
     details = {
         "c": c,
@@ -455,7 +469,8 @@ def _theorem(inst: dict, mode: str) -> Measurement:
     if not sp.ok:  # rule 1: the fit mixes the excess with the truncation; no law, no verdict
         why = sp.why("excess") + (f" (the distance reached float resolution: {stops[0]})" if stops else "")
         details["truncated_fit"] = details.pop("fit")
-        constants.update({"exponent": math.nan, "exponent_ci_lo": math.nan, "exponent_ci_hi": math.nan})
+        constants.update({"exponent": math.nan, "exponent_ci_lo": math.nan, "exponent_ci_hi": math.nan,
+                          ("excess_m^1/4" if mode == "flow" else "excess_m^1/8"): math.nan})
     hyps = _hypotheses(which, inst, c, worst_gram)
     if mode == "gd":
         hyps[f"eta = O(c/(dn)^2): eta (dn)^2/c = {eta * (d * n) ** 2 / c:.3g}"] = HYP_NOT_CHECKABLE
@@ -549,6 +564,7 @@ register(
         spec=SPEC,
         evaluate_validated=_lemma2,
         strategy=sweep_instances,
+        uniform_in=A.lemma2_audits(),
     )
 )
 
@@ -569,6 +585,7 @@ register(
         spec=SPEC,
         evaluate_validated=lambda inst: _theorem(inst, "flow"),
         strategy=sweep_instances,
+        uniform_in=A.theorem3_audits(),
     )
 )
 
@@ -592,5 +609,6 @@ register(
         spec=SPEC,
         evaluate_validated=lambda inst: _theorem(inst, "gd"),
         strategy=sweep_instances,
+        uniform_in=A.theorem4_audits(),
     )
 )
