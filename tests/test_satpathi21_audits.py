@@ -162,3 +162,31 @@ def test_generalisation_constants_are_nan_where_the_decay_term_is_not_spent():
     for cid, name in (("satpathi21/lemma5", "plateau_sqrt_n"), ("satpathi21/theorem7", "constant")):
         m = theorems.get(cid).evaluate(inst)
         assert not m.resolved and math.isnan(m.constants[name])
+
+
+# -- coverage of the quick profile (issue 14, "quantifiers only partly covered") ------------------
+
+
+def quick_rows(check_id):
+    from theorems._audit import quick_coverage
+
+    return {r["name"]: r for r in quick_coverage(theorems.get(check_id))}
+
+
+@pytest.mark.parametrize("check_id", ["satpathi21/lemma2", "satpathi21/theorem3", "satpathi21/theorem4"])
+def test_quick_dynamics_reach_both_n_le_d_and_n_gt_d(check_id):
+    rows = quick_rows(check_id)
+    assert not rows["n vs d"]["gaps"], rows["n vs d"]
+
+
+def test_quick_theorem4_horizon_from_the_first_step_and_audit_steps_below_the_cap():
+    rows = quick_rows("satpathi21/theorem4")
+    fam = declared("satpathi21/theorem4", "m").family(300)
+    assert any(inst.get("step_size") for inst in fam)  # the audit runs 1/10 of the cap
+    lo, hi = (float(x) for x in rows["c t"]["reached"].split(" .. "))
+    assert lo < 0.01 and hi >= 12  # the sup over t starts at the first step
+
+
+def test_quick_generalisation_widths_and_dimensions_vary():
+    rows = quick_rows("satpathi21/theorem7")
+    assert " .. " in rows["m"]["reached"] and " .. " in rows["d"]["reached"]

@@ -228,15 +228,15 @@ def _theorem7(inst: dict) -> Measurement:
     return _n_law("satpathi21/theorem7", inst, rows, [r["E"] for r in rows], {"constant_max": C, "constant": C}, details)
 
 
-def instances(sizes=(4, 8, 16), width=200, seeds=2):
-    """ci-sized sample-size sweeps (seconds): d in 4..5, p in 0..3, where 2000 steps spend Lemma 5's
-    decay term (at d = 2..3 and n >= 16 it needs 10^5 to 10^6 steps: unresolved)."""
+def instances(sizes=(4, 8, 16), widths=(50, 200, 800), seeds=2):
+    """ci-sized sample-size sweeps (seconds): d in 4..8, p in 0..3, where 2000 steps spend Lemma 5's
+    decay term (at d = 2..3 and n >= 16 it needs 10^5 to 10^6 steps: unresolved), width 50 to 800."""
     return st.fixed_dictionaries(
         {
-            "d": st.integers(4, 5),
+            "d": st.integers(4, 8),
             "sizes": st.just(list(sizes)),
             "p": st.integers(0, 3),
-            "width": st.just(width),
+            "width": st.sampled_from(list(widths)),
             "seeds": st.just(seeds),
             "test_points": st.just(500),
             "max_steps": st.just(2000),
