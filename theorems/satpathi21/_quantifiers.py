@@ -85,12 +85,35 @@ def _widths(inst, m):
     return list(inst["widths"]) if inst.get("widths") is not None else inst.get("width")
 
 
+def _spectrum(inst) -> tuple[float, float] | None:
+    """``(lambda_min, lambda_max)`` of H (eq. 9) for a small explicit X (n <= 200), else None."""
+    if inst.get("X") is None or len(inst["X"]) > 200:
+        return None
+    from models import shallow_relu
+
+    with np.errstate(all="ignore"):
+        e = np.linalg.eigvalsh(shallow_relu.ntk(np.asarray(inst["X"], dtype=float), on_sphere=False))
+    return float(e[0]), float(e[-1])
+
+
 def _step_fraction(inst, m):
     """``eta`` as a fraction of the suite's stand-in cap ``1/lambda_max(H)`` (default: 1)."""
     if inst.get("step_size") is None:
         return 1.0
-    lam = (m or {}).get("constants", {}).get("lambda_max")
-    return None if lam is None else inst["step_size"] * lam
+    ev = _spectrum(inst)
+    return None if ev is None else inst["step_size"] * ev[1]
+
+
+def _horizon(inst, m):
+    """The range of c t the sup over t covers: from the first recorded step (flow: c t = 0.05 c/lambda_max;
+    GD: c eta) to the horizon run (after the horizon rule's extension where measured)."""
+    ran = ((m or {}).get("details", {}).get("horizon") or {}).get("horizon")
+    end = ran if isinstance(ran, (int, float)) else inst.get("horizon", 12.0)
+    ev = _spectrum(inst)
+    if ev is None or ev[0] <= 0:
+        return end
+    first = ev[0] * (inst["step_size"] if inst.get("step_size") else 0.05 / ev[1])
+    return [first, end]
 
 
 def _pair_cosine(inst, m):
@@ -118,7 +141,7 @@ LABELS = Quantifier("C_y", "label scale max |y_i| (any C_y > 0: the statements s
                     brackets="(]", of=_label_scale)
 KAPPA = Quantifier("kappa", "initialisation scale (Lemma 2, Theorems 3, 4: kappa = 1)", 1, 1, of=key("kappa", 1.0))
 HORIZON = Quantifier("c t", "time (flow: c t; GD: c eta k): the bound is claimed for all t > 0", 0, math.inf,
-                     brackets="()", of=key("horizon", 12.0))
+                     brackets="()", of=_horizon)
 STEP = Quantifier("eta lambda_max", "GD step as a fraction of the stand-in cap 1/lambda_max(H) (paper: eta = O(c/(dn)^2))",
                   0, 1, brackets="(]", of=_step_fraction)
 SIZES = Quantifier("n", "sample sizes (the rate is claimed as n -> infinity)", 1, math.inf, integer=True, of=_n)

@@ -43,6 +43,7 @@ from theorems import _fit, _horizon, _limits
 from theorems._core import HYP_NOT_CHECKABLE, MEASURED, Check, InstanceError, Measurement, Testing
 from theorems._instances import Field, Spec
 from theorems._registry import register
+from theorems.satpathi21 import _audits as A
 from theorems.satpathi21 import _quantifiers as Q
 from theorems.satpathi21._refusals import REFUSES
 
@@ -176,6 +177,7 @@ def _n_law(check: str, inst: dict, rows: list[dict], values: list[float], consta
     if why:
         details["truncated_fit"] = details.pop("fit")
         constants.update({"exponent": math.nan, "exponent_ci_lo": math.nan, "exponent_ci_hi": math.nan})
+        constants.update({k: math.nan for k in AUDITED if k in constants})  # no audited constant from a transient
     return Measurement(
         check=check,
         lhs=fit.lo,
@@ -188,6 +190,10 @@ def _n_law(check: str, inst: dict, rows: list[dict], values: list[float], consta
         resolved=not why,
         unresolved_reason=why,
     )
+
+
+#: the constants the uniformity audits read (python -m theorems audit ...): NaN where the decay term is not spent
+AUDITED = ("plateau_sqrt_n", "constant")
 
 
 def transient_constant(r: dict) -> tuple[float, dict | None]:
@@ -210,7 +216,8 @@ def _lemma5(inst: dict) -> Measurement:
     plateau = [r["D"][-1] for r in rows]
     details = {"plateau_by_n": {n: float(np.mean([r["D"][-1] for r in rows if r["n"] == n])) for n in sorted({r["n"] for r in rows})},
                "float_stops": [s for _, s in consts if s is not None]}
-    return _n_law("satpathi21/lemma5", inst, rows, plateau, {"transient_constant": A}, details)
+    root_n = max(D * math.sqrt(r["n"]) for D, r in zip(plateau, rows))  # the O(1/sqrt n) term's constant
+    return _n_law("satpathi21/lemma5", inst, rows, plateau, {"transient_constant": A, "plateau_sqrt_n": root_n}, details)
 
 
 def _theorem7(inst: dict) -> Measurement:
@@ -219,18 +226,18 @@ def _theorem7(inst: dict) -> Measurement:
     w_sq = float(series.feature_norm_sq(p, d))
     C = max(r["E"] * math.sqrt(r["n"]) / (w_sq * math.sqrt(d * math.log(1 / DELTA))) for r in rows)
     details = {"p": p, "w_bar_sq": w_sq, "error_by_n": _by_n(rows, "E"), "kernel_regression_error_by_n": _by_n(rows, "E_kr")}
-    return _n_law("satpathi21/theorem7", inst, rows, [r["E"] for r in rows], {"constant_max": C}, details)
+    return _n_law("satpathi21/theorem7", inst, rows, [r["E"] for r in rows], {"constant_max": C, "constant": C}, details)
 
 
-def instances(sizes=(4, 8, 16), width=200, seeds=2):
-    """ci-sized sample-size sweeps (seconds): d in 4..5, p in 0..3, where 2000 steps spend Lemma 5's
-    decay term (at d = 2..3 and n >= 16 it needs 10^5 to 10^6 steps: unresolved)."""
+def instances(sizes=(4, 8, 16), widths=(50, 200, 800), seeds=2):
+    """ci-sized sample-size sweeps (seconds): d in 4..8, p in 0..3, where 2000 steps spend Lemma 5's
+    decay term (at d = 2..3 and n >= 16 it needs 10^5 to 10^6 steps: unresolved), width 50 to 800."""
     return st.fixed_dictionaries(
         {
-            "d": st.integers(4, 5),
+            "d": st.integers(4, 8),
             "sizes": st.just(list(sizes)),
             "p": st.integers(0, 3),
-            "width": st.just(width),
+            "width": st.sampled_from(list(widths)),
             "seeds": st.just(seeds),
             "test_points": st.just(500),
             "max_steps": st.just(2000),
@@ -279,6 +286,7 @@ register(
         spec=SPEC,
         evaluate_validated=_lemma5,
         strategy=instances,
+        uniform_in=A.lemma5_audits(),
     )
 )
 
@@ -301,5 +309,6 @@ register(
         spec=SPEC,
         evaluate_validated=_theorem7,
         strategy=instances,
+        uniform_in=A.theorem7_audits(),
     )
 )
