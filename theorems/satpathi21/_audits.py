@@ -34,7 +34,7 @@ import math
 
 import numpy as np
 
-import models.shallow_relu as net
+import models.shallow_relu.network as net
 from theorems._audit import O, Uniformity, geometric
 
 

@@ -89,7 +89,7 @@ def _spectrum(inst) -> tuple[float, float] | None:
     """``(lambda_min, lambda_max)`` of H (eq. 9) for a small explicit X (n <= 200), else None."""
     if inst.get("X") is None or len(inst["X"]) > 200:
         return None
-    from models import shallow_relu
+    from models.shallow_relu import network as shallow_relu
 
     with np.errstate(all="ignore"):
         e = np.linalg.eigvalsh(shallow_relu.ntk(np.asarray(inst["X"], dtype=float), on_sphere=False))

@@ -66,7 +66,7 @@ def test_dynamics_family_at_a_small_scale_is_admissible_and_finite(check_id, par
 
 
 def test_structured_families_meet_their_description():
-    import models.shallow_relu as net
+    import models.shallow_relu.network as net
 
     assert np.allclose(net.ntk(A.triangle()), 1.5 * np.eye(3))  # n = 3 > d = 2, orthogonal augmented points
     for n, d in ((2, 2), (5, 32)):
@@ -168,7 +168,7 @@ def test_generalisation_constants_are_nan_where_the_decay_term_is_not_spent():
 
 
 def quick_rows(check_id):
-    from theorems._audit import quick_coverage
+    from theorems._sweep import quick_coverage
 
     return {r["name"]: r for r in quick_coverage(theorems.get(check_id))}
 
