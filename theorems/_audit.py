@@ -18,7 +18,8 @@ drift by the factor ``R^e``. Verdict per parameter:
 
 ``uniform``
     the interval excludes a drift beyond :data:`DRIFT` (3x) in the bad direction (toward 0 for an
-    Omega, toward infinity for an O) over the audited range;
+    Omega, toward infinity for an O) over the audited range, and does not exclude no drift at all
+    (a significant drift toward bad, even under 3x, is ``inconclusive``: extrapolated it is unbounded);
 ``non-uniform in NAME``
     the interval excludes 0 on the bad side (the worst constant drifts), or a worst constant is
     already non-positive for an Omega;
@@ -170,8 +171,12 @@ def judge(scales, worst, kind: str, param: str) -> dict:
     bad_far = sign * (fit.lo if kind == OMEGA else fit.hi)  # the interval's end furthest toward bad
     bad_near = sign * (fit.hi if kind == OMEGA else fit.lo)
     drift = (max(scales) / min(scales)) ** fit.slope
-    if bad_far < bound:
+    if bad_far < bound and bad_near <= 0:
         verdict, why = "uniform", f"the 95% interval excludes a drift beyond {DRIFT:g}x over the range"
+    elif bad_far < bound:  # a significant drift toward bad, under 3x here: extrapolated it is unbounded
+        verdict, why = "inconclusive", (f"a drift by {drift:.3g}x toward "
+                                        f"{'0' if kind == OMEGA else 'infinity'} over the range is significant "
+                                        f"(95% interval excludes 0) but under {DRIFT:g}x: no reassurance")
     elif bad_near > 0:
         verdict, why = f"non-uniform in {param}", f"the 95% interval excludes 0: the worst constant drifts by {drift:.3g}x over the range"
     else:

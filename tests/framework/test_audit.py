@@ -61,6 +61,14 @@ def test_planted_flat_constant_is_uniform_and_o_direction():
     assert audit(fake_check(lambda d: d**-0.5, kind=O))["verdict"] == "uniform"
 
 
+def test_a_significant_drift_under_3x_is_not_uniform():
+    """An O constant growing like m^0.1 over 4 decades (2.5x) is measured drifting: never 'uniform'."""
+    res = audit(fake_check(lambda d: d**0.06 * (1 + 0.01 * math.sin(d)), kind=O))
+    r = res["params"]["d"]
+    assert r["ci95"][0] > 0 and (1e8 / 10) ** r["exponent"] < DRIFT
+    assert r["verdict"] == "inconclusive" and "significant" in r["why"]
+
+
 def test_noise_only_is_inconclusive():
     noise = dict(zip(DS, np.exp(np.random.default_rng(3).normal(0, 2.0, len(DS)))))
     res = audit(fake_check(lambda d: noise[d]))
