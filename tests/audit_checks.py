@@ -1,5 +1,5 @@
 """Measured checks with cheap uniformity audits, for the tests of audits in sweeps, reports, compare
-and the CLI (``tests/test_audit_report.py``).
+and the CLI (``tests/framework/test_audit_report.py``).
 
 Registered when imported (``uninstall`` removes them); sweep workers import this module too when
 ``THEOREMS_EXTRA_CHECKS`` names it. Each check's constant at scale ``d`` is planted: ``fakeaudit/flat``

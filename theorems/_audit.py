@@ -283,7 +283,7 @@ def target(q: Quantifier) -> tuple[float, float] | None:
 
 def _values(q: Quantifier, inst, m) -> list:
     """The values ``q`` reads from one instance (none where its reader cannot read this instance,
-    e.g. a stored row of an older schema; tests/test_registry_contract.py holds every reader to
+    e.g. a stored row of an older schema; tests/framework/test_registry_contract.py holds every reader to
     the check's own instances)."""
     try:
         v = q.of(inst, m)

@@ -47,10 +47,10 @@ FIGURES = {
                     "perpendicular component shrink at the end of training as the width grows; the third panel shows no trend in m. "
                     "Regenerate with `python -m theorems figure1 --out reports/satpathi21-figure1.png --compare`."),
                    ("satpathi21-dynamics-width-laws.png", "Not a figure of the paper: the measured width laws of Theorems 3 and 4 "
-                    "over m = 10^2..10^5 with the theorems' exponents (`python reports/generate_satpathi21_dynamics.py`).")],
+                    "over m = 10^2..10^5 with the theorems' exponents (`python -m theorems report --deep --paper satpathi21`).")],
     "oymak19": [("oymak19-figure3c.png", "Figure 3c of the paper: low-rank regression (d = 100, r = 4), normalised misfit "
                  "against normalised distance is a near-straight line whose length grows with n "
-                 "(`python reports/generate_oymak19.py`).")],
+                 "(`python -m theorems report --deep --paper oymak19`).")],
 }
 
 

@@ -298,7 +298,7 @@ _CHECKS = [
 ]
 
 _FLOW = ("The flow (2.4) is followed by GD from Theta0 = a draw of (2.5) (seed) with eta = 0.05 / (L lambda_max(H(Theta0))), "
-         "~40x below the stable step, time t = k eta, until L lambda_n t / 2 = 3 (61 recorded times; models.skip_resnet_gd).")
+         "~40x below the stable step, time t = k eta, until L lambda_n t / 2 = 3 (61 recorded times; models.skip_resnet.gd).")
 _REGIME = """Regime measured: the depth condition L >~ max(lambda_n^-2 ln(n^2/delta), lambda_n^-3) has unnamed
 constants (Proposition 5.1 states 3000 lambda_n^-3, 1e8 or more for these data), so it is not checkable;
 the constants report how far the instance is from it (L lambda_n^3, L / (3000 lambda_n^-3)). The envelope is
@@ -312,7 +312,7 @@ TEXTS = {
                    "lhs = ratio = max over the recorded steps t > 0 of R_t / ((1 - lambda_n eta L / 8)^t R_0) (t = 0 is an "
                    "equality), rhs = 1. GD (7.1) from Theta0 = a draw of (2.5) (seed), width m, L - 1 blocks, eta = kappa "
                    "lambda_n / L (kappa default 10; refused when 1 - lambda_n eta L / 8 <= 0), for `steps` steps (default: "
-                   "until the bound has decayed by e^-3), R_t recorded at 61 steps (models.skip_resnet_gd, float64 torch). "
+                   "until the bound has decayed by e^-3), R_t recorded at 61 steps (models.skip_resnet.gd, float64 torch). "
                    "Reported: rate_ratio, the fitted decay exponent of R_t over the bound's. The step rule's constant "
                    "kappa is a further not-checkable hypothesis.\n\n" + _REGIME),
     "theorem3.2": ("R_n(Theta_t) <= exp(-L lambda_n t / 2) R_n(Theta0) for all t >= 0 along the gradient flow (2.4) "
@@ -323,7 +323,7 @@ TEXTS = {
     "proposition5.1": ("max_t c_t <= c_n = 8/lambda_n, c_t = L max_l (block deviation of Theta_t from Theta0): the gradient "
                        "flow stays in I_{c_n}(Theta0) (Proposition 5.1)",
                        "lhs = max_t c_t, the effective radius c_t = L times the largest deviation ||a - a0||, ||r - r0||, "
-                       "||B - B0||_F, ||C - C0||_F over blocks (Definition 1; models.skip_resnet_gd.effective_radius), "
+                       "||B - B0||_F, ||C - C0||_F over blocks (Definition 1; models.skip_resnet.gd.effective_radius), "
                        "rhs = c_n = 8/lambda_n, ratio = lhs / rhs. " + _FLOW + "\n\n" + _REGIME),
     "theorem6.6": ("sup_t sup_x |f(x; Theta_t) - f~(x; a_t, B0)| <~ c_n^3 n / L^{3/2}, c_n = 8/lambda_n, along the gradient flow "
                    "(Theorem 6.6): the gap decays at least like L^{-3/2}",

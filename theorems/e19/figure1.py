@@ -114,7 +114,7 @@ envelope iff both claims hold. For each depth (default 2, 10, 100) the ResNet h(
 (A.1) with m = 1 and the same network with V frozen (the compositional random-feature model (1.2)) are
 trained by full-batch GD from the same U0 = 0, V0 ~ N(0, 1/m), with one step per depth shared by both, half
 the inverse of the largest eigenvalue of the Gauss-Newton matrix in U at initialisation
-(models.resnet_a1.stable_step), for `steps` steps (default 3000) in float64 torch; R = 1/(2n) sum (f - y)^2.
+(models.skip_resnet.resnet_a1.stable_step), for `steps` steps (default 3000) in float64 torch; R = 1/(2n) sum (f - y)^2.
 gap(L) = max over the recorded steps of |R_nn - R_rf| / R_nn(0).
 
 Regime measured, a reproduction: the paper gives no n, d, data distribution, learning rates or step count;

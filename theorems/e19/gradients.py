@@ -109,7 +109,7 @@ Reduction to one point: for any data set, grad R_n = (1/n) sum_i e_i v_i (v_i th
 of f, e = f - y), and Cauchy-Schwarz gives ||grad R_n||^2 <= 2 R_n max_i ||v_i||^2, with equality for
 n = 1 and any label y != f(x); so the sup over data sets of ||grad R_n||^2 / R_n is the sup over x of
 2 ||v(x)||^2. The per-block gradient of f is {grad} (one float64 torch forward and backward pass,
-models.skip_resnet_sweeps.full_pass). Tolerance: 8 L (d + m + 4) eps (1 + ratio), the pass's relative
+models.skip_resnet.sweeps.full_pass). Tolerance: 8 L (d + m + 4) eps (1 + ratio), the pass's relative
 error doubled by squaring.
 
 """ + _params.SUP_DERIVATION

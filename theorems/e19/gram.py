@@ -424,7 +424,7 @@ register(
         statement="P(lambda_min(H(Theta0)) >= 3 (1 - 1/L) lambda_min(K_m)/4) >= 1 - delta over (2.5), if "
         "L >= 8 ln(n^2/delta)/(m lambda_min(K_m)^2), K_m = k0_m(X, X)/n the width-m kernel with E H(Theta0) = (1 - 1/L) K_m "
         "(Lemma 4.4 corrected: K_m = K for ReLU)",
-        derivation="""As e19/lemma4.4 with lambda_n replaced by lambda_min(K_m) (models.skip_resnet_kernel, quadrature for
+        derivation="""As e19/lemma4.4 with lambda_n replaced by lambda_min(K_m) (models.skip_resnet.kernel, quadrature for
 tanh) in L_req, and the event's threshold 3/4 lambda_min(E H(Theta0)) = 3/4 (1 - 1/L) lambda_min(K_m): lhs =
 3/4, rhs = q+, ratio = (3/4)/q+, q+ the 95% upper confidence bound on the delta-quantile of
 lambda_min(H) / ((1 - 1/L) lambda_min(K_m)). Regime estimated (Monte Carlo); the tanh certificate of
@@ -457,7 +457,7 @@ float-rounding scale), and z* is the Bonferroni critical value of the normal at 
 
 Regime estimated (Monte Carlo); hypothesis sigma 1-Lipschitz with sigma(0) = 0, certified for ReLU and
 tanh. Under (2.5) (rows of B0 of norm 1/sqrt m) E H(Theta0) = (1 - 1/L) K_m with K_m built from
-sigma(w.x / sqrt m) (models.skip_resnet_kernel): equal to K for ReLU (positively homogeneous), not for
+sigma(w.x / sqrt m) (models.skip_resnet.kernel): equal to K for ReLU (positively homogeneous), not for
 tanh at m >= 2; the same z statistic against K_m is reported (max_z_vs_K_m), with lambda_min(K_m)/lambda_n.""",
         equation="(4.8), Sec. 2.2, (2.5)",
         regime=ESTIMATED,

@@ -193,7 +193,7 @@ MEASURES = {
 
 DERIVATION = """{measure}; ratio = lhs / rhs. The instance is one draw B0 of (2.5), data (X, y) on the sphere and a
 point Theta; H, R_n and the gradient come from one float64 torch forward/backward pass
-(models.skip_resnet_sweeps), lambda_n = lambda_min(K) (2.7) from models.skip_resnet_kernel (closed form
+(models.skip_resnet.sweeps), lambda_n = lambda_min(K) (2.7) from models.skip_resnet.kernel (closed form
 for ReLU, Gauss-Jacobi quadrature for tanh).
 
 What is checked is the lemma's deterministic core: the probability over (2.5) enters only through

@@ -217,7 +217,7 @@ SIDES = {
 DERIVATION = """{sides}; ratio = lhs / rhs, tolerance = error / rhs. The features Phi = sigma(B0(l) x_i) of
 the random-feature model f~(x; a, B0) = sum_l a(l)^T sigma(B0(l) x) (6.2) make E_n(a) = |Phi a - y|^2/(2n)
 a convex quadratic, and the gradient flow (6.1) from a0 (default 0, as in (2.5)) is solved in closed
-form through the SVD of Phi (models.random_features.Flow): no time stepping. The bounds follow from
+form through the SVD of Phi (models.skip_resnet.random_features.Flow): no time stepping. The bounds follow from
 J(t) = t (E_n(a_t) - E_n(a*)) + |a_t - a*|^2/2 being non-increasing (Appendix C.2), so the check is
 certified for any a* and t.
 

@@ -7,7 +7,7 @@ for all ``t``; Theorems 4.1 and 4.3 for every activation with ``0 < gamma <= phi
 Each :class:`~theorems._audit.Quantifier` reads its value from a raw JSON instance. The strategies
 (:func:`theorems.oymak19.theorem21.instances` and its users) reach every range below on log scales;
 where a range is reached only in part (``reach``) the quantifier says why (sizes stored whole in
-every instance, the schema's caps); ``tests/test_oymak19_audits.py`` holds the quick profile to it.
+every instance, the schema's caps); ``tests/theorems/oymak19/test_audits.py`` holds the quick profile to it.
 """
 from __future__ import annotations
 

@@ -403,7 +403,7 @@ def build_instance(rng, models=("linear", "glm", "shallow"), scales=(-3.5, 4.0),
 GD_SWEEP = {"quick": 24, "full": 240}
 
 #: the derivation's paragraphs shared by every check that runs Theorem 2.1's bracketed GD
-GD_DERIVATION = """GD runs in float64 (models.least_squares_gd) for `steps` steps with eta = step_fraction x the
+GD_DERIVATION = """GD runs in float64 (models.least_squares.gd) for `steps` steps with eta = step_fraction x the
 rule's maximum step (computed with ||r_0|| rounded up and 8 ulps below the formula: 1 = at the maximum), or
 an explicit step_size, whose hypothesis is then certified or false. Every computed iterate is bracketed
 against exact-arithmetic GD (theorems.oymak19._trajectory: e_(t+1) <= Lip_t e_t + delta_t from Assumption
@@ -414,7 +414,7 @@ the tolerance is the widest bracket kept, and a step where even the favourable e
 tolerance.
 
 Constants on D = B(theta0, 4 ||r_0||/alpha) (theorems.oymak19._setup): linear, glm, shallow: alpha, beta, L
-certified on the whole space (models.least_squares, models.least_squares_shallow), so Assumptions 1 and 2
+certified on the whole space (models.least_squares.problems, models.least_squares.shallow), so Assumptions 1 and 2
 are certified; lowrank: L certified (J linear in Theta), alpha certified by Weyl (sigma_n(J(Theta0)) - L R)
 when that gives a radius below ||Theta0||_F, false when D contains Theta = 0 (J(0) = 0), estimated along
 the GD run otherwise; relu-shallow: certified with L = 0 when D contains no kink of relu, otherwise

@@ -141,7 +141,7 @@ replaced by P0 / UCB(stay) when that exceeds 1 (P0 = 1 - 4/nu). E is not named, 
 consequences that hold for every event of probability >= P0: (a) P(SGD stays in D) >= P0, and (b) for each
 t the lower partial expectation of ||r_t||^2 at P0 (the smallest E[X 1_E] over such events: the mean of
 its lowest P0-fraction) is at most the bound. Over `runs` seeded SGD runs (one uniformly drawn sample per
-step, models.least_squares_gd), by the DKW inequality the lower partial expectation at P0 - eps_N,
+step, models.least_squares.gd), by the DKW inequality the lower partial expectation at P0 - eps_N,
 eps_N = sqrt(log(1/0.05)/(2N)), is a 95% lower confidence bound LCB_t, and the stay frequency + eps_N an
 upper one (UCB); ratio > 1 only when a 95% bound excludes the statement.
 

@@ -90,7 +90,7 @@ register(
 eta gamma^2 sigma_n(X)^2, the bound's exponent over the measured one (<= 1 iff (4.2) holds at t; t = 0 is
 an equality), rhs = 1; 1/ratio is reported as the speedup. theta* is exact: the projection of theta0 on the
 affine set X theta = phi^-1(y) (models.least_squares.GLM.closest_solution), with an a-posteriori error
-bound. gamma and Gamma are derived for the two activation families (models.activations): certified.
+bound. gamma and Gamma are derived for the two activation families (models.least_squares.activations): certified.
 
 GD runs in float64 with eta = step_fraction / (||X||^2 Gamma^2) (8 ulps below; 1 = at the maximum) or an
 explicit step_size, whose hypothesis is then certified or false (false: vacuous). Tolerance: the GD

@@ -271,8 +271,8 @@ register(
         "on low-rank regression with Gaussian X_i, n <= c d r, Theta0's singular values in [1, 2] sqrt(||y||)/(rn)^{1/4} and "
         "eta = c1 sqrt(n)/(r^2 d ||y||) (Theorem 4.2; the text's garbled exponent read as r^{3/2})",
         derivation="""lhs = C_front = max_t q_t / rho_fit^t, rhs = 100, ratio = C_front / 100 (inside the envelope iff <= 1).
-q_t = ||r_t||^2 / ||y||^2 along float64 GD (models.least_squares_gd) on the problem drawn by
-models.least_squares_lowrank.theorem42_problem (seed; Rademacher or Gaussian labels) at the theorem's step
+q_t = ||r_t||^2 / ||y||^2 along float64 GD (models.least_squares.gd) on the problem drawn by
+models.least_squares.lowrank.theorem42_problem (seed; Rademacher or Gaussian labels) at the theorem's step
 with the given c1; rho_fit is the per-step contraction fitted by least squares on log q_t over the second
 half of the run (points above 1e-24): C_front is the front constant that rate needs (the theorem's is
 100). Reported: c2_fit = r^{3/2} (1 - rho_fit), and c2_at_100 = r^{3/2} min_t (1 - (q_t/100)^{1/t}), the

@@ -202,11 +202,11 @@ register(
         derivation="""lhs = ratio = max over t >= 1 of t log rho / log(||r_t||^2/||r_0||^2), rho = 1 - eta gamma^2 sigma_n(X)^2,
 the bound's exponent over the measured one (as oymak19/theorem2.1/rate with factor 1 in place of 1/2),
 rhs = 1. The printed statement is tested at the printed step: compared with Theorem 2.1 specialised
-(alpha = gamma sigma_n(X), beta = Gamma ||X||, L = M ||X||_{2,inf} ||X||, models.least_squares_shallow) it
+(alpha = gamma sigma_n(X), beta = Gamma ||X||, L = M ||X||_{2,inf} ||X||, models.least_squares.shallow) it
 has an extra Gamma in the step cap and drops the rate's 1/2, a claim Theorem 2.1 does not imply;
 step_cap_theorem2.1_over_4.3 reports the step ratio and c_rate_effective_vs_1 the effective rate constant.
 
-Certified: gamma, Gamma, M are derived for the activation families (models.activations), ||v|| = 1 is
+Certified: gamma, Gamma, M are derived for the activation families (models.least_squares.activations), ||v|| = 1 is
 checked to 1e-12 (else false), the step rule is certified (or false for an explicit step_size). GD runs
 in float64 bracketed against exact GD (theorems.oymak19._trajectory); the worst end also uses the certified
 lower bound of sigma_n(X); steps whose bracket is wider than 1e-6 are skipped, the tolerance is the widest

@@ -180,7 +180,7 @@ def markdown(res):
           "- **E H(Theta0) = K** (the premise of Lemma 4.4) holds for ReLU and fails for tanh at m >= 2: rows of B0 have norm "
           "1/sqrt(m) and tanh is not positively homogeneous, so H concentrates at `K_m` built from `tanh(w.x/sqrt m)`. For n > d, "
           "`lambda_min(K_m)` is ~0.1 lambda_n, so (4.9) fails for tanh at large depth (with L_req ~ 1e8 there, not sampled).",
-          "- The recursion (4.3) as printed omits sigma' (exact only where sigma' = 1; `models/skip_resnet.py`).", "",
+          "- The recursion (4.3) as printed omits sigma' (exact only where sigma' = 1; `models/skip_resnet/network.py`).", "",
           "## Sup statements: the worst ratio found", "",
           f"Per check: a targeted Hypothesis search ({EXAMPLES} examples, seed 0; the strategies draw d, m, c in 1..10, depths "
           "from the minimum to 10x it (<= 1200 blocks), ReLU and tanh, aligned/boundary/interior starts) and projected gradient "

@@ -535,11 +535,11 @@ def sweep_instances(draw, widths=CI_WIDTHS, seeds=5):
 
 #: the derivation's paragraphs shared by the three width-sweep checks
 SWEEP_DERIVATION = """The sweep: for each width of `widths` and `seeds` initialisations w(0) ~ N(0, kappa^2 I) with fixed
-signs a_k (seeds 0..seeds-1), the network is trained in float64 on (X, y) (models.shallow_relu_training; the
+signs a_k (seeds 0..seeds-1), the network is trained in float64 on (X, y) (models.shallow_relu.training; the
 flow by small-step GD with eta = 0.05/lambda_max(H), time t = k eta) until c t (or c eta k) = horizon, with
 c = lambda_min(H), H the infinite-width kernel (eq. 9), and `record` log-spaced recorded points (the sup
 over t is over them: a lower bound on the true sup). w*_L is built per seed from that seed's w(0)
-(models.shallow_relu_linearised). Width laws are fitted by least squares of log value on log m over all
+(models.shallow_relu.linearised). Width laws are fitted by least squares of log value on log m over all
 runs, with the 95% t-interval of the slope (theorems._fit); a law's ratio is 10^(lo - claimed), lo the
 interval's lower end: above 1 when even the fastest decay the data allow is slower than the theorem's.
 

@@ -215,10 +215,10 @@ register(
         derivation="""lhs = ratio = the largest ratio of consecutive widths' final values (mean over seeds) of (a) and of (b),
 rhs = 1: inside the envelope iff both decrease strictly with m. The experiment (run): Section 6's data
 (x uniform in [-1, 1]^5 normalised to unit norm, y = (x^T beta)^2 standardised, data_seed), for each width
-`seeds` networks trained at once by float64 full-batch GD (models.shallow_relu_training) for `steps` steps
+`seeds` networks trained at once by float64 full-batch GD (models.shallow_relu.training) for `steps` steps
 (the paper does not state the count) at learning rate 0.01 under the `loss` reading (default sum: the
 gradient of sum (f - y)^2, eta = 0.02 in the paper's update; mean barely moves w(0) and fails (b)). P0 and
-w*_L use the finite-width grad f0 of each seed (models.shallow_relu_linearised): (a) is V_perp and (b) is
+w*_L use the finite-width grad f0 of each seed (models.shallow_relu.linearised): (a) is V_perp and (b) is
 V_perp + V_par, the Lyapunov functions of eq. (7). Reported: the log-log slope of (c) in m (claim (c) is not scored), and c of the general kernel.
 
 Regime measured, a reproduction. Unit-norm inputs are off the sphere ||x|| = sqrt(d) of eq. (9): that

@@ -249,7 +249,7 @@ def instances(sizes=(4, 8, 16), widths=(50, 200, 800), seeds=2):
 SWEEP_DERIVATION = """The sweep (Corollary 8's setting): for each n of `sizes` and each of `seeds` seeds, x uniform on the
 sphere ||x|| = sqrt(d), beta uniform on the unit sphere, y = (x^T beta)^p; a width-m network from
 kappa^2 = c delta / (d^2 n^1.5) (delta = 0.1, constant 1; c = lambda_min(H), eq. 9) trained by float64 GD
-with eta = 1/lambda_max(G0) for `max_steps` steps (models.shallow_relu_training); expectations over x are
+with eta = 1/lambda_max(G0) for `max_steps` steps (models.shallow_relu.training); expectations over x are
 means over `test_points` fresh points (standard errors reported). The exponent of n is fitted by least
 squares of log value on log n over all rows with its 95% t-interval (theorems._fit); ratio = 10^(lo + 1/2),
 lo the interval's lower end: above 1 when even the fastest decay the data allow is slower than n^{-1/2}.
@@ -301,7 +301,7 @@ register(
         "y = (x^T beta)^p, |w_bar|^2 = 1/d_p (Theorem 7, Corollary 8): the test error decays like n^{-1/2}",
         derivation="lhs = lo, the lower end of the 95% interval of the fitted exponent of n in the test error E(n) = "
         "E_x (y - f(x, w(K)))^2, rhs = -1/2, ratio = 10^(lo + 1/2). Reported: the constant C = max E sqrt(n) / "
-        "(|w_bar|^2 sqrt(d log(1/delta))), |w_bar|^2 from the feature expansion of Lemma 6 (models.ntk_series, "
+        "(|w_bar|^2 sqrt(d log(1/delta))), |w_bar|^2 from the feature expansion of Lemma 6 (models.shallow_relu.ntk_series, "
         "mpmath), and kernel regression's test error per n.\n\n" + SWEEP_DERIVATION,
         equation="Theorem 7, Corollary 8",
         regime=MEASURED,
