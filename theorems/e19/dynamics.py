@@ -407,14 +407,66 @@ def instance(act: str, n: int, d: int, m: int, L: int, seed: int, labels: str = 
 
 
 def strategy():
-    """ReLU and tanh, 2 or 3 points in d = 3, or (ReLU) 3 points in d = 2 (n > d: a triangle), widths 2
-    and 4, depths 50 to 400, random and slow labels (``Check.quantifiers``; :data:`NOT_REACHED`)."""
-    def build(act, n, above, m, L, seed, labels):
-        n, d = (3, 2) if above and act == "relu" else (n, 3)
-        return instance(act, n, d, m, L, seed, labels)
+    """ReLU and tanh; n = 2 to 4 points with n <= d (d = n or n + 2), or (ReLU) n = d + 1 (a simplex);
+    widths 1, 2, 4; depths 8 to 400; random, slow and small (random times 1e-3) labels
+    (``Check.quantifiers``; :data:`NOT_REACHED`)."""
+    def build(act, n, above, wide, m, L, seed, labels):
+        d = n - 1 if above and act == "relu" else n + 2 * wide
+        inst = instance(act, n, d, m, L, seed, "random" if labels == "small" else labels)
+        return dict(inst, y=(1e-3 * np.asarray(inst["y"])).tolist()) if labels == "small" else inst
 
-    return st.builds(build, st.sampled_from(sr.ACTIVATIONS), st.integers(2, 3), st.booleans(), st.sampled_from([2, 4]),
-                     st.sampled_from([50, 200, 400]), st.integers(0, 10_000), st.sampled_from(["random", "slow"]))
+    return st.builds(build, st.sampled_from(sr.ACTIVATIONS), st.integers(2, 4), st.booleans(), st.booleans(), st.sampled_from([1, 2, 4]),
+                     st.sampled_from([8, 50, 200, 400]), st.integers(0, 10_000), st.sampled_from(["random", "slow", "small"]))
+
+
+# ------------------------------------------------------------------------------ audits
+
+
+def _witnesses(which: str, n: int, d: int, m: int, L: int) -> list:
+    """The audit family at one scale: both activations, slow labels (the bottom eigenvector of H(Theta0), the
+    worst case of the rate), seed 0, well-separated data (:func:`instance`); per instance
+    Theorem 6.6's front constant (:func:`front_constant`) or Theorem 3.2's ``1/rate_ratio``, computed on
+    the spent run (NaN where the horizon could not be spent: the audit is then inconclusive)."""
+    from theorems._audit import Witness
+
+    out = []
+    for act in sr.ACTIVATIONS:
+        for labels in ("slow",):
+            raw = instance(act, n, d, m, L, 0, labels)
+            inst = _SPEC.validate(raw)
+            if which == "theorem6.6":
+                runs, sp, _ = gap_runs(inst, L, [0])
+                c = front_constant(float(runs[0]["gap"].max()), runs[0]["lam"], n, L) if sp.ok else math.nan
+            else:
+                runs, sp, _ = _extend(_flows(inst, L, [0]), inst, lambda r: _rate_spent(r)[0])
+                rate = _rate(runs[0], _rate_spent(runs[0])[1]) if sp.ok else math.nan
+                c = 1 / rate if rate > 0 else (math.inf if sp.ok else math.nan)
+            out.append(Witness(c, {**raw, "design": f"{act}, {labels} labels, n={n}, d={d}, m={m}, L={L}"}))
+    return out
+
+
+#: why the e19 flow audits span one to 1.5 decades: a flow costs ~ L m n steps x 61 records (L = 400 takes ~20 s)
+SHORT_FLOWS = "a gradient-flow run costs ~L m n per step over ~1e3 steps; the audit stays under ~60 s on one core"
+
+
+def _audits(which: str) -> tuple:
+    from theorems._audit import O, Uniformity
+
+    if which == "theorem6.6":
+        const = "front_constant_max"
+        return (Uniformity("L", const, O, lambda L: _witnesses(which, 3, 3, 2, int(L)), (4, 8, 16, 32, 64),
+                           what="relu and tanh, slow labels, n = d = 3, m = 2, one flow per depth",
+                           short_range_why=SHORT_FLOWS),
+                Uniformity("n", const, O, lambda n: _witnesses(which, int(n), int(n), 2, 16), (2, 4, 8, 20),
+                           what="relu and tanh, slow labels, d = n (orthogonal rows plus noise), m = 2, L = 16",
+                           short_range_why=SHORT_FLOWS))
+    const = "1/rate_ratio"
+    return (Uniformity("L", const, O, lambda L: _witnesses(which, 3, 3, 2, int(L)), (4, 8, 16, 32, 64),
+                       what="relu and tanh, slow labels, n = d = 3, m = 2 (the flows of the theorem6.6 audit)",
+                       short_range_why=SHORT_FLOWS),
+            Uniformity("m", const, O, lambda m: _witnesses(which, 3, 3, int(m), 16), (1, 2, 4, 8, 16),
+                       what="relu and tanh, slow labels, n = d = 3, L = 16",
+                       short_range_why=SHORT_FLOWS))
 
 
 _CHECKS = [
@@ -480,5 +532,6 @@ for _id, _fn, _title, _eq in _CHECKS:
             strategy=strategy,
             sweep={"quick": 4, "full": 40},
             notes=NOT_REACHED,
+            uniform_in=_audits(_id) if _id in ("theorem3.2", "theorem6.6") else (),
         )
     )
