@@ -71,3 +71,25 @@ def test_quantifiers_are_declared_once():
         names = {q.name for q in theorems.get(cid).quantifiers}
         assert {"sigma", "n", "d", "m", "L", "max |y_i|"} <= names
     assert not hasattr(dy, "QUANTIFIERS")
+
+
+TRIANGLE = [[1.0, 0.0], [-0.5, 0.8660254037844386], [-0.5, -0.8660254037844386]]
+
+
+def test_lemmas_4_5_and_4_6_for_tanh_with_n_above_d_name_the_failed_event():
+    """tanh, n = 3 > d = 2: Lemma 4.4's event (their premise) fails; the checks say vacuous and name it. At
+    m = 16 every draw has lambda_min(H(Theta0)) <= 0.29 lambda_n < lambda_n / 2 (the lemma4.4 certificate):
+    the printed, probabilistic Lemma 4.5 fails at Theta = Theta0 exactly where its premise does."""
+    import models.skip_resnet as sr
+    from theorems.e19 import gram
+
+    X = np.asarray(TRIANGLE)
+    p0 = sr.init(2, 16, 20, seed=0)
+    inst = {"activation": "tanh", "L": 20, "c": 1.0, "X": TRIANGLE, "y": [1.0, -1.0, 0.5], "B0": p0.B.numpy().tolist()}
+    for part in ("lemma4.5", "lemma4.6"):
+        m = theorems.evaluate(f"e19/{part}", inst)
+        assert m.verdict == "vacuous" and any("Lemma 4.4's event" in h for h in m.false_hypotheses), part
+    import models.skip_resnet_kernel as kk
+
+    lam = kk.lambda_n(X, "tanh")
+    assert gram.certificate(X, 16, 20, 0.1, lam)["every_draw_bound"] < 0.3

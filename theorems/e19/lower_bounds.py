@@ -165,15 +165,17 @@ def instance(act: str, n: int, d: int, m: int, c: float, seed: int, kind: str, d
 def strategy():
     """ReLU and tanh; n = 2 or 3 points with n <= d (d = n or n + 1) or n = d + 1 (a simplex: for tanh
     Lemma 4.4's event fails on every draw and the depth condition needs L ~ 1e5, so those instances are
-    vacuous, naming both); widths 1, 2, 4; c = 1 or 1.5 (c = 1 for GD points: depths ~1e3 to 6e3, an
+    vacuous, naming both); labels uniform in [-1, 1], or scaled to max |y_i| = 1 or 1e-3; widths 1, 2, 4; c = 1 or 1.5 (c = 1 for GD points: depths ~1e3 to 6e3, an
     instance holds every parameter); Theta0 itself, the three kinds of start and points of the GD path."""
-    def build(act, n, shape, m, c, seed, kind):
+    def build(act, n, shape, m, c, seed, kind, top):
         d = {"above": n - 1 if n >= 3 else n, "equal": n, "wide": n + 1}[shape]
-        return instance(act, n, d, m, 1.0 if kind == "gd" else c, seed, kind)
+        inst = instance(act, n, d, m, 1.0 if kind == "gd" else c, seed, kind)
+        y = np.asarray(inst["y"])
+        return dict(inst, y=(y * top / np.abs(y).max()).tolist()) if top else inst
 
     return st.builds(build, st.sampled_from(sr.ACTIVATIONS), st.integers(2, 3), st.sampled_from(["equal", "wide", "above"]),
                      st.sampled_from([1, 2, 4]), st.sampled_from([1.0, 1.5]), st.integers(0, 10_000),
-                     st.sampled_from(["start", "aligned", "boundary", "interior", "gd"]))
+                     st.sampled_from(["start", "aligned", "boundary", "interior", "gd"]), st.sampled_from([None, 1.0, 1e-3]))
 
 
 def _searcher(part: str):
