@@ -43,7 +43,7 @@ from theorems._core import CERTIFIED, HYP_CERTIFIED, HYP_FALSE, Check, Measureme
 from theorems._instances import Spec
 from theorems._registry import register
 from theorems._tolerance import EPS
-from theorems.e19 import _params, _search
+from theorems.e19 import _params, _search, gram
 from theorems.e19 import _quantifiers as Q
 from theorems.e19._refusals import REFUSES
 
@@ -134,33 +134,49 @@ def along_gd(inst: dict, max_steps: int = 2000) -> dict:
     return out
 
 
+#: deepest instance built by :func:`instance` (tanh with n > d would need L >= 200 c^2/lambda_n ~ 1.4e5); one
+#: whose depth condition needs more is built at ``SHALLOW`` with one draw (vacuous: it breaks the condition)
+MAX_DEPTH, SHALLOW = 6000, 100
+
+
 def instance(act: str, n: int, d: int, m: int, c: float, seed: int, kind: str, depth_mult: float = 1.0) -> dict:
-    """Well-separated data (rows of a random orthogonal matrix plus 0.1 noise, n <= d), labels in
-    [-1, 1], the smallest depth ``ceil(200 c^2/lambda_n)`` times ``depth_mult``, a draw of (2.5)
-    (redrawn until Lemma 4.4's event holds on it) and a point of ``kind``: as in
+    """Well-separated data (:func:`theorems.e19.gram._data` with 0.1 noise: rows of a random orthogonal
+    matrix for n <= d, a regular simplex for n = d + 1), labels in [-1, 1], the smallest depth
+    ``ceil(200 c^2/lambda_n)`` times ``depth_mult`` (beyond :data:`MAX_DEPTH`: ``SHALLOW``, breaking the depth
+    condition), a draw of (2.5) (redrawn until Lemma 4.4's event holds on it, at most 50 times) and a point of ``kind``: ``start`` (Theta0 itself), as in
     :func:`._search.start` (``aligned``, ``boundary``, ``interior``) or ``gd`` (:func:`along_gd`)."""
     rng = np.random.default_rng(seed)
-    X = np.linalg.qr(rng.standard_normal((d, d)))[0][:n] + 0.1 * rng.standard_normal((n, d))
-    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    X = np.asarray(gram._data(rng, n, d, 0.1))
     lam = kk.lambda_n(X, act)
     L = math.ceil(DEPTH_FACTOR * c**2 / lam * depth_mult)
-    for s in range(seed, seed + 50):
-        inst = _search.start(act, d, m, L, c, s, "interior" if kind == "gd" else kind)
+    L, tries = (L, 50) if L <= MAX_DEPTH else (SHALLOW, 1)
+    for s in range(seed, seed + tries):
+        inst = _search.start(act, d, m, L, c, s, "interior" if kind in ("gd", "start") else kind)
         B0 = np.asarray(inst["B0"])
         H0 = sw.gram(sr.Params.of(B0), torch.as_tensor(X), act).numpy()
         if np.linalg.eigvalsh(H0)[0] >= EVENT * lam:
             break
     del inst["x"]
+    if kind == "start":
+        inst = {k: v for k, v in inst.items() if k not in ("a", "r", "B", "C")}
     inst = {**inst, "X": X.tolist(), "y": rng.uniform(-1, 1, n).tolist()}
     return along_gd(_SPEC.validate(inst)) if kind == "gd" else inst
 
 
 def strategy():
-    """ReLU and tanh, 2 points in d = 3, widths 2 and 4, c = 1 (depths ~1e3 to 5e3: an instance
-    holds every parameter, so deeper ones are too large to keep as worst cases), the three kinds of
-    start and points of the GD path."""
-    return st.builds(instance, st.sampled_from(sr.ACTIVATIONS), st.just(2), st.just(3), st.sampled_from([2, 4]),
-                     st.just(1.0), st.integers(0, 10_000), st.sampled_from(["aligned", "boundary", "interior", "gd"]))
+    """ReLU and tanh; n = 2 or 3 points with n <= d (d = n or n + 1) or n = d + 1 (a simplex: for tanh
+    Lemma 4.4's event fails on every draw and the depth condition needs L ~ 1e5, so those instances are
+    vacuous, naming both); labels uniform in [-1, 1], or scaled to max |y_i| = 1 or 1e-3; widths 1, 2, 4; c = 1 or 1.5 (c = 1 for GD points: depths ~1e3 to 6e3, an
+    instance holds every parameter); Theta0 itself, the three kinds of start and points of the GD path."""
+    def build(act, n, shape, m, c, seed, kind, top):
+        d = {"above": n - 1 if n >= 3 else n, "equal": n, "wide": n + 1}[shape]
+        inst = instance(act, n, d, m, 1.0 if kind == "gd" else c, seed, kind)
+        y = np.asarray(inst["y"])
+        return dict(inst, y=(y * top / np.abs(y).max()).tolist()) if top else inst
+
+    return st.builds(build, st.sampled_from(sr.ACTIVATIONS), st.integers(2, 3), st.sampled_from(["equal", "wide", "above"]),
+                     st.sampled_from([1, 2, 4]), st.sampled_from([1.0, 1.5]), st.integers(0, 10_000),
+                     st.sampled_from(["start", "aligned", "boundary", "interior", "gd"]), st.sampled_from([None, 1.0, 1e-3]))
 
 
 def _searcher(part: str):

@@ -138,11 +138,13 @@ def _evaluator(part: str):
 # ------------------------------------------------------------------------------ instances
 
 
-def instance(act: str, d: int, m: int, L: int, n: int, seed: int, star: str, t: float, labels: str = "random") -> dict:
+def instance(act: str, d: int, m: int, L: int, n: int, seed: int, star: str, t: float, labels: str = "random",
+             a0_scale: float = 0.0) -> dict:
     """A random instance: ``B0`` by (2.5), n points on the sphere, labels ``random`` (uniform in
     [-1, 1]) or ``small`` (uniform in [-0.05, 0.05]: small risks, where the printed distance bound is
     weakest); ``a* = `` ``a0`` (0), ``min`` (the least-norm minimiser of E_n), ``random`` (a random
-    point of norm |min|) or ``mixed`` (halfway between 0 and min)."""
+    point of norm |min|) or ``mixed`` (halfway between a0 and min); ``a0_scale`` > 0: the start ``a0`` is a
+    random point of that norm (else 0, the initialisation (2.5))."""
     rng = np.random.default_rng(seed)
     B0 = sr.init(d, m, L, seed=seed).B.numpy()
     X = rng.standard_normal((n, d))
@@ -150,25 +152,29 @@ def instance(act: str, d: int, m: int, L: int, n: int, seed: int, star: str, t: 
     y = rng.uniform(-1, 1, n) * (0.05 if labels == "small" else 1.0)
     Phi = rf.features(B0, X, act)
     a_min = np.linalg.lstsq(Phi, y, rcond=None)[0]
+    u = rng.standard_normal(a_min.size)
+    a0 = a0_scale * u / np.linalg.norm(u)
     if star == "a0":
-        a_star = np.zeros_like(a_min)
+        a_star = a0.copy()
     elif star == "min":
         a_star = a_min
     elif star == "mixed":
-        a_star = a_min / 2
+        a_star = (a0 + a_min) / 2
     else:
         v = rng.standard_normal(a_min.size)
         a_star = v / np.linalg.norm(v) * max(np.linalg.norm(a_min), 1e-3)
-    return {"activation": act, "L": L, "B0": B0.tolist(), "X": X.tolist(), "y": y.tolist(),
-            "a_star": a_star.reshape(L - 1, m).tolist(), "t": float(t)}
+    out = {"activation": act, "L": L, "B0": B0.tolist(), "X": X.tolist(), "y": y.tolist(),
+           "a_star": a_star.reshape(L - 1, m).tolist(), "t": float(t)}
+    return dict(out, a0=a0.reshape(L - 1, m).tolist()) if a0_scale > 0 else out
 
 
 def strategy():
-    """Small networks (1 to 12 blocks, m <= 4), 1 to 8 points, every kind of a*, t from 1e-3 to 1e3."""
+    """Small networks (1 to 12 blocks, m <= 4), 1 to 8 points, every kind of a*, t from 1e-3 to 1e3, starts
+    a0 = 0 or of norm 1e-3 to 1e3 (log scale)."""
     return st.builds(instance, st.sampled_from(sr.ACTIVATIONS), st.sampled_from([1, 2, 3]), st.sampled_from([1, 2, 4]),
                      st.integers(2, 13), st.integers(1, 8), st.integers(0, 10_000),
                      st.sampled_from(["a0", "min", "random", "mixed"]), st.floats(-3, 3).map(lambda e: 10.0**e),
-                     st.sampled_from(["random", "small"]))
+                     st.sampled_from(["random", "small"]), st.sampled_from([0.0, 0.0, 1e-3, 1e-1, 10.0, 1e3]))
 
 
 def _searcher(part: str):

@@ -138,7 +138,7 @@ def test_the_strategies_reach_the_declared_ranges():
         assert (cid == "e19/lemma4.4") == (("tanh", True) in shape)  # width-kernel: tanh n > d not reached (declared)
         ms = [i["m"] for i in drawn]
         assert min(ms) == 1 and max(ms) >= 256
-        assert set(gram.QUANTIFIERS[cid]) >= {"activation", "n, d", "m", "delta", "L", "not reached"}
+        assert {q.name for q in theorems.get(cid).quantifiers} == {"sigma", "n", "d", "m", "L", "delta"}
 
 
 def test_the_width_kernel_lemma_with_its_fraction_made_too_strong_is_caught(monkeypatch):

@@ -1,0 +1,95 @@
+"""e19 horizons and audits (issue 14): the rule of theorems._horizon on Theorems 3.2, 7.1, 6.6 and
+Proposition 5.1 (planted truncations are reported, not fitted; quantities at float resolution end the
+measurement), the uniformity audits' declarations, and the quantifier declarations being the one place."""
+import math
+
+import numpy as np
+import pytest
+
+import theorems
+from theorems import _horizon
+from theorems._core import UNRESOLVED
+from theorems.e19 import dynamics as dy
+
+
+def _run(H: float, fast: float = 5.0, floor_at: float | None = None) -> dict:
+    """A linearised two-mode run: H(Theta0) eigenvalues 1 (slow) and 3 (fast), lambda_n = 1, mode amplitudes
+    exp(-2 mu h) (mode_rate 2), the fast mode's weight ``fast``; ``floor_at``: the residual is rounding from there."""
+    h = np.linspace(0, H, 61)
+    e = np.c_[np.exp(-2 * h), fast * np.exp(-6 * h)]
+    if floor_at is not None:
+        e[h >= floor_at] = 1e-300
+    return {"h": h, "e": e, "risk": (e**2).sum(1) / 4, "w": np.array([1.0, 3.0]), "V": np.eye(2), "mode_rate": 2.0}
+
+
+def test_a_truncated_rate_fit_is_reported_with_the_horizon_that_would_do():
+    sp, win = dy._rate_spent(_run(0.5))
+    assert not sp.ok and sp.share > 0.1
+    assert 0.69 < sp.needed < 1.0  # 25 exp(-8 h) = 0.1 at h = ln(250)/8 = 0.69, plus the fit's window
+    sp, win = dy._rate_spent(_run(3.0))
+    assert sp.ok and win["end"] - win["start"] >= dy.MIN_FIT_POINTS
+    assert dy._rate(_run(3.0), win) == pytest.approx(4.0, rel=0.02)  # the slow mode's risk rate 4 (in h), not a mix
+
+
+def test_a_residual_at_float_resolution_ends_the_rate_measurement():
+    sp, win = dy._rate_spent(_run(30.0, floor_at=10.0))
+    assert win["stop"] is not None and _run(30.0)["h"][win["end"] - 1] < 10.0
+    assert sp.ok and dy._rate(_run(30.0, floor_at=10.0), win) == pytest.approx(4.0, rel=0.02)
+
+
+def test_the_movement_still_to_come_must_be_spent():
+    assert not dy._movement_spent(_run(0.2)).ok
+    assert dy._movement_spent(_run(3.0)).ok
+    assert dy._movement_spent(_run(3.0), quadratic=True).share > dy._movement_spent(_run(3.0)).share
+
+
+@pytest.fixture(scope="module")
+def small():
+    return dy.instance("relu", 3, 3, 2, 8, 0, "random")  # eigenvalues 0.34, 0.58, 3.0 lambda_n: modes to spend
+
+
+def test_a_planted_truncated_horizon_is_unresolved_not_fitted(small):
+    """horizon = max_horizon = 0.1: the decay term is not spent and cannot be extended."""
+    short = dict(small, horizon=0.1, max_horizon=0.1)
+    for cid in ("e19/theorem3.2", "e19/theorem7.1", "e19/proposition5.1"):
+        m = theorems.evaluate(cid, short)
+        assert m.verdict == UNRESOLVED and "horizon too short" in m.explain(), cid
+        assert not m.details["horizon"]["spent"]
+    m = theorems.evaluate("e19/theorem3.2", short)
+    assert math.isnan(m.constants["rate_ratio"])  # no rate fitted from the truncated run
+    full = theorems.evaluate("e19/theorem3.2", small)
+    assert full.details["horizon"]["spent"] and full.verdict != UNRESOLVED and full.constants["rate_ratio"] > 1
+
+
+def test_a_short_horizon_is_extended_until_spent(small):
+    m = theorems.evaluate("e19/theorem3.2", dict(small, horizon=0.1, max_horizon=12.0))
+    assert m.details["horizon"]["spent"] and m.details["horizon"]["run"] > 0.1
+
+
+def test_quantifiers_are_declared_once():
+    for cid in ("e19/theorem7.1", "e19/theorem3.2", "e19/proposition5.1", "e19/theorem6.6"):
+        names = {q.name for q in theorems.get(cid).quantifiers}
+        assert {"sigma", "n", "d", "m", "L", "max |y_i|"} <= names
+    assert not hasattr(dy, "QUANTIFIERS")
+
+
+TRIANGLE = [[1.0, 0.0], [-0.5, 0.8660254037844386], [-0.5, -0.8660254037844386]]
+
+
+def test_lemmas_4_5_and_4_6_for_tanh_with_n_above_d_name_the_failed_event():
+    """tanh, n = 3 > d = 2: Lemma 4.4's event (their premise) fails; the checks say vacuous and name it. At
+    m = 16 every draw has lambda_min(H(Theta0)) <= 0.29 lambda_n < lambda_n / 2 (the lemma4.4 certificate):
+    the printed, probabilistic Lemma 4.5 fails at Theta = Theta0 exactly where its premise does."""
+    import models.skip_resnet.network as sr
+    from theorems.e19 import gram
+
+    X = np.asarray(TRIANGLE)
+    p0 = sr.init(2, 16, 20, seed=0)
+    inst = {"activation": "tanh", "L": 20, "c": 1.0, "X": TRIANGLE, "y": [1.0, -1.0, 0.5], "B0": p0.B.numpy().tolist()}
+    for part in ("lemma4.5", "lemma4.6"):
+        m = theorems.evaluate(f"e19/{part}", inst)
+        assert m.verdict == "vacuous" and any("Lemma 4.4's event" in h for h in m.false_hypotheses), part
+    import models.skip_resnet.kernel as kk
+
+    lam = kk.lambda_n(X, "tanh")
+    assert gram.certificate(X, 16, 20, 0.1, lam)["every_draw_bound"] < 0.3
