@@ -380,7 +380,8 @@ def _evaluate_66(inst: dict) -> Measurement:
     slope = (lambda v: v) if ok else (lambda v: math.nan)
     return Measurement(
         check="e19/theorem6.6", lhs=ratio, rhs=1.0, ratio=ratio, regime=regime_of(MEASURED, hyps), hypotheses=hyps,
-        constants={"exponent": slope(fit.slope), "exponent_lo": slope(fit.lo), "exponent_hi": slope(fit.hi), "theorem_exponent": -1.5,
+        constants={"exponent": slope(fit.slope) if fit else math.nan, "exponent_lo": slope(fit.lo) if fit else math.nan,
+                   "exponent_hi": slope(fit.hi) if fit else math.nan, "theorem_exponent": -1.5,
                    "front_constant_max": float(front.max()), "exponent_margin": slope(-1.5 - fit.hi) if fit else math.nan, **consts},
         details={"depths": depths, "seeds": seeds, "max_gap": gaps.max(axis=1).tolist(), ("fit" if ok else "truncated_fit"): fit.to_json() if fit else None,
                  "horizon": {**sp.to_json(), "run_by_depth": [x[2] for x in per]}, "float_stop_depths": [Lq for Lq, f in zip(depths, floor) if f]},
@@ -522,7 +523,9 @@ for _id, _fn, _title, _eq in _CHECKS:
             id=f"e19/{_id}",
             quantifiers=Q.TRAINING + ((Q.KAPPA, Q.STEPS) if _id == "theorem7.1" else ()),
             title=_title,
-            testing=Testing(examples=2),
+            testing=Testing(examples=2, unresolved_ok=(
+                "the widened strategy draws runs whose horizon cannot be spent within max_horizon (residual barely moved, "
+                "lambda_min(H(Theta0)) near 0: tanh with n > d); they are reported unresolved with the horizon they need")),
             refuses=REFUSES[f"e19/{_id}"],
             statement=TEXTS[_id][0],
             derivation=TEXTS[_id][1],
