@@ -481,6 +481,7 @@ def text(result: dict) -> str:
         L.append(f"  {p}: {r['verdict']}  ({r['kind']} constant {r['constant']}; exponent, 95% interval: {exponent_text(r)}; {r['why']})")
         if r["family"]:
             L.append(f"    family: {r['family']}")
-        L.append("    " + "  ".join(f"{p}={s:g}: {c:.4g}" for s, c in zip(r["scales"], r["worst_constant"])))
+        L.append("    " + "  ".join(f"{p}={s:g}: " + (f"{c:.4g}" if isinstance(c, (int, float)) else str(c))
+                                   for s, c in zip(r["scales"], r["worst_constant"])))
         L.append("    witness: " + short_witness(r["witness"]))
     return "\n".join(L)
