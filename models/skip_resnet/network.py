@@ -106,13 +106,22 @@ def check_shapes(B, r=None, a=None, C=None) -> tuple:
     return B, arr(r, (k, m), "r"), arr(a, (k, m), "a"), arr(C, (k, d, m), "C")
 
 
-def init(d: int, m: int, L: int, *, seed: int) -> Params:
-    """Initialisation (2.5) for depth L (L - 1 blocks)."""
+def init_blocks(d: int, m: int, L: int, *, seed: int, chunk: int):
+    """The matrices ``B0(1), ..., B0(L-1)`` of (2.5) (rows uniform on the sphere of radius ``1/sqrt m``),
+    yielded ``chunk`` blocks at a time (the last chunk may be shorter): the same numbers as
+    ``init(d, m, L, seed=seed).B`` in the same order (one generator stream), in memory ``chunk m d``."""
     if L < 2:
         raise ValueError(f"depth L must be >= 2 (L - 1 blocks), got {L}")
     rng = np.random.default_rng(seed)
-    B = rng.standard_normal((L - 1, m, d))
-    B /= np.linalg.norm(B, axis=2, keepdims=True) * np.sqrt(m)
+    for start in range(0, L - 1, chunk):
+        B = rng.standard_normal((min(chunk, L - 1 - start), m, d))
+        B /= np.linalg.norm(B, axis=2, keepdims=True) * np.sqrt(m)
+        yield B
+
+
+def init(d: int, m: int, L: int, *, seed: int) -> Params:
+    """Initialisation (2.5) for depth L (L - 1 blocks)."""
+    (B,) = init_blocks(d, m, L, seed=seed, chunk=max(L - 1, 1))
     return Params.of(B)
 
 

@@ -69,6 +69,8 @@ FRACTION = 0.75
 FAMILY_LEVEL = 1e-3
 #: neurons sampled at most once the certificate has disproved the event (the draws only illustrate)
 CERT_SAMPLE_WORK = 2 * 10**6
+#: memory of one piece of blocks (features and Grams) in :func:`gram_at_depths`
+CHUNK_BYTES = 2**27
 
 #: what the strategies leave out of the declared ranges (``Check.quantifiers``), and why
 NOT_REACHED = {
@@ -156,24 +158,40 @@ def certificate(X, m: int, L: int, delta: float, lam: float, lam_relerr: float =
             "|v|_1": float(np.abs(v).sum()), "every_draw_bound": scale * S}
 
 
-def block_grams(X, act: str, m: int, L: int, seed: int) -> np.ndarray:
-    """Per-block ``sigma(B0(l) X) sigma(B0(l) X)^T`` (L-1, n, n) of one draw of (2.5)."""
-    B0 = sr.init(X.shape[1], m, L, seed=seed).B.numpy()
-    F = kk.ACTIVATIONS[act](np.einsum("kmd,nd->knm", B0, X))
-    return np.einsum("knm,kpm->knp", F, F)
+def block_grams(X, act: str, m: int, L: int, seed: int, chunk: int | None = None):
+    """Per-block ``sigma(B0(l) X) sigma(B0(l) X)^T`` of one draw of (2.5): (L-1, n, n), or with ``chunk``
+    an iterator of (<= chunk, n, n) pieces in block order (memory ``chunk m (d + 2n)``)."""
+    def grams(B0):
+        F = kk.ACTIVATIONS[act](np.einsum("kmd,nd->knm", B0, X))
+        return np.einsum("knm,kpm->knp", F, F)
+
+    pieces = (grams(B0) for B0 in sr.init_blocks(X.shape[1], m, L, seed=seed, chunk=chunk or max(L - 1, 1)))
+    return pieces if chunk else next(pieces)
+
+
+def chunk_blocks(n: int, d: int, m: int) -> int:
+    """Blocks per piece so that a piece's features and Grams stay within ``CHUNK_BYTES``."""
+    return max(1, int(CHUNK_BYTES // (_limits.F8 * (m * d + 2 * n * m + 2 * n * n))))
 
 
 def gram_at_depths(inst: dict, L: int, depths, draws: int | None = None) -> np.ndarray:
     """``H(Theta0)`` of every draw (the first ``draws``, default all) at every depth ``L' <= L`` of ``depths``
-    (draws, len(depths), n, n), the depth-L' matrix made of the first ``L' - 1`` blocks of the depth-L draw."""
+    (draws, len(depths), n, n), the depth-L' matrix made of the first ``L' - 1`` blocks of the depth-L draw.
+    The blocks are generated and summed ``chunk_blocks`` at a time; the running sum is the same sequential
+    cumulative sum as over all blocks at once (same numbers), and memory does not grow with L."""
     rng = np.random.default_rng(inst["seed"])
     seeds = rng.integers(1 << 62, size=inst["draws"])[:draws]
-    n = inst["X"].shape[0]
+    (n, d), m = inst["X"].shape, inst["m"]
     idx = np.asarray(depths) - 2
     out = []
     for s in seeds:
-        S = np.cumsum(block_grams(inst["X"], inst["activation"], inst["m"], L, int(s)), axis=0)[idx]
-        out.append(S / (n * np.asarray(depths, dtype=float))[:, None, None])
+        S, done, picked = np.zeros((1, n, n)), 0, np.zeros((len(idx), n, n))
+        for G in block_grams(inst["X"], inst["activation"], m, L, int(s), chunk=chunk_blocks(n, d, m)):
+            C = np.cumsum(np.concatenate([S, G]), axis=0)[1:]
+            here = (idx >= done) & (idx < done + len(G))
+            picked[here] = C[idx[here] - done]
+            S, done = C[-1:], done + len(G)
+        out.append(picked / (n * np.asarray(depths, dtype=float))[:, None, None])
     return np.stack(out) if out else np.zeros((0, len(depths), n, n))
 
 
@@ -321,8 +339,8 @@ def _mean_strategy():
 
 
 def cost(inst: dict) -> _limits.Cost:
-    """Per draw: L - 1 blocks of m x d features on the n points and their n x n Grams, summed at
-    log2(L) depths; a missing L (the lemma's depth, known after lambda_n) counts as 2 here and is
+    """Per draw: L - 1 blocks of m x d features on the n points and their n x n Grams (held
+    ``chunk_blocks`` blocks at a time), summed at log2(L) depths; a missing L (the lemma's depth, known after lambda_n) counts as 2 here and is
     checked again by :func:`depth`."""
     (n, d), L = inst["X"].shape, inst.get("L") or 2
     sizes = {"n": ("X", n), "d": ("X", d), "m": ("m", inst["m"]), "L": ("L", L), "draws": ("draws", inst["draws"])}
@@ -330,7 +348,8 @@ def cost(inst: dict) -> _limits.Cost:
     def formula(s):
         n, d, m, k, N = s["n"], s["d"], s["m"], s["L"] - 1, s["draws"]
         depths = math.log2(max(k, 1.0)) + 2
-        mem = _limits.F8 * (k * (m * d + 2 * n * m + 2 * n * n) + N * depths * n * n)
+        chunk = min(k, chunk_blocks(n, d, m))
+        mem = _limits.F8 * (chunk * (m * d + 2 * n * m + 2 * n * n) + N * depths * n * n)
         return mem, N * (k * (2 * n * m * d + 2 * n * n * m + 2 * m * d) + depths * 10 * n**3)
 
     return _limits.Cost(sizes, formula)

@@ -43,28 +43,42 @@ def test_nested_depths_are_draws_of_the_shallower_network():
     np.testing.assert_allclose(H[0, 1], G.sum(0) / (2 * 50), rtol=1e-14)
 
 
+def test_blocks_summed_in_pieces_give_the_same_numbers_and_bounded_memory(monkeypatch):
+    """Streaming the blocks (``chunk_blocks`` at a time) reproduces the all-at-once cumulative sums
+    bit for bit, and the memory estimate no longer grows with L: the sweep's instance at L ~ 1e6,
+    m = 256 (23 GB before) is within the default limit."""
+    inst = theorems.get("e19/lemma4.4").spec.validate(gram.event_instance("tanh", 3, 2, 4, 0.1, 0, draws=10))
+    whole = gram.gram_at_depths(inst, 40, [2, 7, 40], draws=2)
+    monkeypatch.setattr(gram, "CHUNK_BYTES", 3 * 8 * (4 * 2 + 2 * 3 * 4 + 2 * 9))  # 3 blocks a piece
+    assert gram.chunk_blocks(3, 2, 4) == 3
+    assert np.array_equal(gram.gram_at_depths(inst, 40, [2, 7, 40], draws=2), whole)
+    G = gram.block_grams(inst["X"], "tanh", 4, 40, 5)
+    assert np.array_equal(np.concatenate(list(gram.block_grams(inst["X"], "tanh", 4, 40, 5, chunk=3))), G)
+    monkeypatch.undo()
+    big = {"X": np.zeros((4, 3)), "m": 256, "L": 1010327, "draws": 10}
+    assert gram.cost(big).memory < 1e9
+
+
 def test_an_extra_one_over_sqrt_m_in_B0_is_caught(monkeypatch):
     """Planted bug: rows of B0 of norm 1/m: H is m times too small and the event fails."""
-    real = sr.init
+    real = sr.init_blocks
 
-    def small(d, m, L, *, seed):
-        p = real(d, m, L, seed=seed)
-        return sr.Params(p.B / m**0.5, p.r, p.a, p.C)
+    def small(d, m, L, *, seed, chunk):
+        return (B / m**0.5 for B in real(d, m, L, seed=seed, chunk=chunk))
 
     inst = gram.event_instance("relu", 3, 3, 16, 0.1, 1, spread=0.1)
-    monkeypatch.setattr(sr, "init", small)
+    monkeypatch.setattr(sr, "init_blocks", small)
     assert theorems.evaluate("e19/lemma4.4", inst).verdict == INCONSISTENT
 
 
 def test_rows_of_norm_one_are_caught_by_the_mean(monkeypatch):
     """Planted bug: rows of B0 of norm 1 (no 1/sqrt(m)): the ReLU mean is m K, not K."""
-    real = sr.init
+    real = sr.init_blocks
 
-    def unit(d, m, L, *, seed):
-        p = real(d, m, L, seed=seed)
-        return sr.Params(p.B * m**0.5, p.r, p.a, p.C)
+    def unit(d, m, L, *, seed, chunk):
+        return (B * m**0.5 for B in real(d, m, L, seed=seed, chunk=chunk))
 
-    monkeypatch.setattr(sr, "init", unit)
+    monkeypatch.setattr(sr, "init_blocks", unit)
     assert theorems.evaluate("e19/lemma4.4/mean", dict(TANH_MEAN, activation="relu")).verdict == INCONSISTENT
 
 
