@@ -64,7 +64,7 @@ def all_checks() -> list[Check]:
 
 
 def pinned_cases() -> list[dict]:
-    """Every pinned regression case: ``{"name", "check", "instance", "expected": {"verdict"[, "ratio"]}}``.
+    """Every pinned regression case: ``{"name", "check", "instance", "expected": {"verdict"[, "ratio"]}[, "note"]}``.
 
     The worst cases kept as data (``theorems/data/pinned.json``), then the cases derived from each
     erratum (:class:`theorems._core.Erratum`): its counterexample on the check as printed, and on
@@ -80,11 +80,13 @@ def pinned_cases() -> list[dict]:
         if e is None:
             continue
         cases.append({"name": e.pinned, "check": c.id, "instance": copy.deepcopy(e.counterexample),
-                      "expected": {"verdict": e.verdict, **({} if e.ratio is None else {"ratio": e.ratio})}})
+                      "expected": {"verdict": e.verdict, **({} if e.ratio is None else {"ratio": e.ratio})},
+                      "note": f"erratum: {e.what}"})
         if e.corrected_ratio is not None:
             cases.append({"name": e.corrected.split("/", 1)[1].replace("/", "-") + "-on-the-erratum", "check": e.corrected,
                           "instance": copy.deepcopy(e.counterexample), "expected": {"verdict": _PASSES[get(e.corrected).regime],
-                                                                     "ratio": e.corrected_ratio}})
+                                                                     "ratio": e.corrected_ratio},
+                          "note": f"what holds instead ({e.corrected}) on the erratum's counterexample of {c.id}"})
     return cases
 
 
