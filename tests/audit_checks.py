@@ -13,14 +13,10 @@ import math
 import os
 import time
 
-from hypothesis import strategies as st
-
+from tests.fake_checks import Installed, fake_check
 from theorems._audit import OMEGA, Uniformity, Witness, geometric
 from theorems._core import MEASURED, Check, Measurement
-from theorems._instances import Field, Spec
-from theorems._registry import _CHECKS, register
 
-SPEC = Spec((Field("i", "int", "instance index", minimum=0),))
 SCALES = geometric(10, 1e6, per_decade=1)
 NOISE = (1.0, 7.0, 0.2, 5.0, 0.1, 9.0)
 
@@ -54,25 +50,11 @@ def _check(name: str) -> Check:
     f = CONSTANTS.get(name)
     family = (lambda d, f=f: [Witness(f(d), {"design": f"planted {name}", "d": d})])
     uniform = () if f is None else (Uniformity("d", "C", OMEGA, family, SCALES, what=f"planted {name} constant"),)
-    return Check(id=cid, title=f"a measured check whose audit is {name} (tests only)", statement="C > 0", equation="-",
-                 regime=MEASURED, hypotheses={}, spec=SPEC, evaluate_validated=_evaluate(cid),
-                 strategy=lambda: st.builds(dict, i=st.integers(0, 10**6)), sweep={"quick": 2, "full": 4}, uniform_in=uniform)
+    return fake_check(cid, f"a measured check whose audit is {name}", "C > 0", MEASURED, _evaluate(cid), 2, 4,
+                      uniform_in=uniform)
 
 
 CHECKS = tuple(_check(n) for n in ("flat", "decays", "noisy", "raises", "hangs", "plain"))
+_INSTALLED = Installed(CHECKS)
+install, uninstall = _INSTALLED.install, _INSTALLED.uninstall
 
-
-def install() -> None:
-    """Register the checks (again, after ``uninstall``)."""
-    for c in CHECKS:
-        if c.id not in _CHECKS:
-            register(c)
-
-
-def uninstall() -> None:
-    """Remove them from this process's registry (so that no other test lists them)."""
-    for c in CHECKS:
-        _CHECKS.pop(c.id, None)
-
-
-install()

@@ -12,13 +12,8 @@ import os
 import signal
 import time
 
-from hypothesis import strategies as st
-
+from tests.fake_checks import Installed, fake_check
 from theorems._core import CERTIFIED, Check, Measurement
-from theorems._instances import Field, Spec
-from theorems._registry import _CHECKS, register
-
-SPEC = Spec((Field("i", "int", "instance index", minimum=0),))
 
 
 def bad(inst) -> bool:
@@ -56,26 +51,11 @@ def _slow(inst):
 
 
 def _check(cid: str, evaluate, n: int) -> Check:
-    return Check(id=cid, title=f"a check that {cid.split('/')[1]} (tests only)", statement="0 <= 1", equation="-",
-                 regime=CERTIFIED, hypotheses={}, spec=SPEC, evaluate_validated=evaluate,
-                 strategy=lambda: st.builds(dict, i=st.integers(0, 10**6)), sweep={"quick": n, "full": 10 * n})
+    return fake_check(cid, f"a check that {cid.split('/')[1]}", "0 <= 1", CERTIFIED, evaluate, n, 10 * n)
 
 
 CHECKS = (_check("faulty/raises", _raises, 6), _check("faulty/hangs", _hangs, 6), _check("faulty/dies", _dies, 3),
           _check("faulty/slow", _slow, 20))
+_INSTALLED = Installed(CHECKS)
+install, uninstall = _INSTALLED.install, _INSTALLED.uninstall
 
-
-def install() -> None:
-    """Register the faulty checks (again, after ``uninstall``)."""
-    for c in CHECKS:
-        if c.id not in _CHECKS:
-            register(c)
-
-
-def uninstall() -> None:
-    """Remove them from this process's registry (so that no other test lists them)."""
-    for c in CHECKS:
-        _CHECKS.pop(c.id, None)
-
-
-install()
