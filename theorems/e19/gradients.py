@@ -27,15 +27,10 @@ squaring: ``8 L (d + m + 4) eps (1 + ratio)``.
 """
 from __future__ import annotations
 
-from models._shared.lazy import torch  # imported at first use: registration stays torch-free
-
 import models.skip_resnet.sweeps as sw
-from theorems._core import CERTIFIED, COUNTEREXAMPLE, FALSE_AS_PRINTED, Check, Erratum, Measurement, Testing, regime_of
-from theorems._registry import register
+from theorems._core import CERTIFIED, COUNTEREXAMPLE, Erratum, Measurement, regime_of
 from theorems._tolerance import EPS
-from theorems.e19 import _params, _search
-from theorems.e19 import _quantifiers as Q
-from theorems.e19._refusals import REFUSES
+from theorems.e19 import _params, _sup
 
 #: depth condition of Lemma 4.3: L >= 100 c^2
 DEPTH_K = 100
@@ -70,11 +65,7 @@ def _ratio(part: str, q: dict, c: float, L: int):
 
 def _evaluator(part: str):
     def evaluate(inst: dict) -> Measurement:
-        p, p0 = _params.params(inst)
-        c, L = inst["c"], inst["L"]
-        x = torch.as_tensor(inst["x"], dtype=torch.float64)
-        with torch.no_grad():
-            q = {k: float(v) for k, v in gradient_norms(p, x, inst["activation"]).items()}
+        p, p0, c, L, q = _sup.measure(lambda p, p0, x, act: gradient_norms(p, x, act), inst)
         key, bound, _ = PARTS[part]
         ratio = _ratio(part, q, c, L)
         hyps = _params.hypotheses(inst, p, p0, DEPTH_K)
@@ -86,9 +77,8 @@ def _evaluator(part: str):
             regime=regime_of(CERTIFIED, hyps),
             hypotheses=hyps,
             constants={f"sup_grad_{key}_sq_over_R": 2 * q[key], "bound": bound(c, L),
-                       **{f"2|grad_{k} f|^2": 2 * v for k, v in q.items()}, "L/c^2": L / c**2 if c > 0 else float("inf")},
-            details={"block_deviation_over_radius": _params.deviation_over_radius(p, p0, c), "blocks": p.blocks,
-                     "m": p.width, "d": p.dim, "reduction": "sup over data sets = sup over single points of 2|grad f|^2"},
+                       **{f"2|grad_{k} f|^2": 2 * v for k, v in q.items()}, "L/c^2": _sup.depth_ratio(c, L)},
+            details=_sup.details(p, p0, c, reduction="sup over data sets = sup over single points of 2|grad f|^2"),
             tolerance=8 * L * (p.dim + p.width + 4) * EPS * (1 + ratio),
         )
 
@@ -99,9 +89,7 @@ def _objective(part: str):
     return lambda p, p0, x, act, c, L: _ratio(part, gradient_norms(p, x, act), c, L)
 
 
-def ascend(part: str, inst: dict, **kw) -> dict:
-    """Projected gradient ascent of the part's ratio from ``inst`` (:func:`._search.ascend`)."""
-    return _search.ascend(_objective(part), inst, **kw)
+ascend = _sup.ascender(_objective)
 
 
 DERIVATION = """lhs = 2 max_l ||grad_{key}(l) f(x)||^2 at one input x, rhs = {bound}, ratio = lhs / rhs.
@@ -140,27 +128,18 @@ ERRATUM = Erratum(
     corrected_ratio=0.6666666666666666,
 )
 
-_SPEC = _params.SPEC
-
 for _part, (_key, _bound, _what) in PARTS.items():
-    register(
-        Check(
-            id=f"e19/lemma4.3/{_part}",
-            quantifiers=Q.SUP,
-            title=_what + " on I_c(Theta0), any data on the sphere",
-            testing=FALSE_AS_PRINTED if _part == "a" else Testing(examples=8),
-            refuses=REFUSES[f"e19/lemma4.3/{_part}"],
-            statement=f"{_what} for all Theta in I_c(Theta0) and all data on the sphere, if L >= {DEPTH_K} c^2 "
-            "(Lemma 4.3, gradient upper bound" + ("; corrected statement)" if _part == "a-proof" else ")"),
-            derivation=DERIVATION.format(key=_key, bound=BOUNDS[_part], grad=GRADS[_key], k=DEPTH_K),
-            equation="Lemma 4.3, (4.7)",
-            regime=CERTIFIED,
-            hypotheses={f"L >= {DEPTH_K} c^2": "depth condition", "Theta in I_c(Theta0)": "Definition 1", "c >= 1, c/L <= 1": "Sec. 4"},
-            spec=_SPEC,
-            evaluate_validated=_evaluator(_part),
-            strategy=lambda: _search.strategy(DEPTH_K),
-            search=_search.searcher(_objective(_part), lambda inst, p=_part: _evaluator(p)(_SPEC.validate(inst)), DEPTH_K, c=3.0),
-            sweep={"quick": 12, "full": 120},
-            erratum=ERRATUM if _part == "a" else None,
-        )
+    _sup.register_sup(
+        f"e19/lemma4.3/{_part}",
+        title=_what + " on I_c(Theta0), any data on the sphere",
+        evaluator=_evaluator(_part),
+        objective=_objective(_part),
+        k=DEPTH_K,
+        search_c=3.0,
+        erratum=ERRATUM if _part == "a" else None,
+        statement=f"{_what} for all Theta in I_c(Theta0) and all data on the sphere, if L >= {DEPTH_K} c^2 "
+        "(Lemma 4.3, gradient upper bound" + ("; corrected statement)" if _part == "a-proof" else ")"),
+        derivation=DERIVATION.format(key=_key, bound=BOUNDS[_part], grad=GRADS[_key], k=DEPTH_K),
+        equation="Lemma 4.3, (4.7)",
+        hypotheses={f"L >= {DEPTH_K} c^2": "depth condition", "Theta in I_c(Theta0)": "Definition 1", "c >= 1, c/L <= 1": "Sec. 4"},
     )

@@ -29,12 +29,9 @@ from __future__ import annotations
 from models._shared.lazy import torch  # imported at first use: registration stays torch-free
 
 import models.skip_resnet.network as sr
-from theorems._core import CERTIFIED, COUNTEREXAMPLE, FALSE_AS_PRINTED, Check, Erratum, Measurement, Testing, regime_of
-from theorems._registry import register
+from theorems._core import CERTIFIED, COUNTEREXAMPLE, Erratum, Measurement, regime_of
 from theorems._tolerance import EPS
-from theorems.e19 import _params, _search
-from theorems.e19 import _quantifiers as Q
-from theorems.e19._refusals import REFUSES
+from theorems.e19 import _params, _sup
 
 DEPTH_K = 6
 
@@ -76,19 +73,16 @@ def _ratio(part: str, q: dict, c: float, L: int):
 
 def _evaluator(part: str):
     def evaluate(inst: dict) -> Measurement:
-        p, p0 = _params.params(inst)
-        c, L = inst["c"], inst["L"]
-        with torch.no_grad():
-            q = {k: float(v) for k, v in quantities(p, p0, torch.as_tensor(inst["x"], dtype=torch.float64), inst["activation"]).items()}
+        p, p0, c, L, q = _sup.measure(quantities, inst)
         key, bound, _ = PARTS[part]
         b = bound(c, L, q)
         ratio = q[key] / b if b > 0 else (float("inf") if q[key] > 0 else 0.0)
         hyps = _params.hypotheses(inst, p, p0, DEPTH_K)
         return Measurement(
             check=f"e19/lemma6.4/{part}", lhs=q[key], rhs=b, ratio=ratio, regime=regime_of(CERTIFIED, hyps), hypotheses=hyps,
-            constants={f"sup_{key}": q[key], "bound": b, **q, "L/c^2": L / c**2 if c > 0 else float("inf"),
+            constants={f"sup_{key}": q[key], "bound": b, **q, "L/c^2": _sup.depth_ratio(c, L),
                        "sum_l|a(l)| / |a|": q["a_sum"] / q["a_l2"] if q["a_l2"] > 0 else 1.0},
-            details={"block_deviation_over_radius": _params.deviation_over_radius(p, p0, c), "blocks": p.blocks, "m": p.width, "d": p.dim},
+            details=_sup.details(p, p0, c),
             tolerance=4 * L * (p.dim + p.width + 4) * EPS * (1 + ratio + 1 / max(b, 1e-300) * EPS),
         )
 
@@ -99,9 +93,7 @@ def _objective(part: str):
     return lambda p, p0, x, act, c, L: _ratio(part, quantities(p, p0, x, act), c, L)
 
 
-def ascend(part: str, inst: dict, **kw) -> dict:
-    """Projected gradient ascent of the part's ratio from ``inst`` (:func:`._search.ascend`)."""
-    return _search.ascend(_objective(part), inst, **kw)
+ascend = _sup.ascender(_objective)
 
 
 #: part -> how lhs and rhs are formed (the rest of the derivation is shared: :data:`DERIVATION`)
@@ -151,27 +143,17 @@ ERRATA = {part: Erratum(what=_TEXTS[part], counterexample=all_blocks(), verdict=
                         corrected=f"e19/lemma6.4/{part}-proof", corrected_ratio=fixed)
           for part, (name, ratio, fixed) in _PINNED.items()}
 
-_SPEC = _params.SPEC
-
 for _part, (_key, _bound, _what) in PARTS.items():
-    register(
-        Check(
-            id=f"e19/lemma6.4/{_part}",
-            quantifiers=Q.SUP,
-            title=_what + " on I_c(Theta0), x on the sphere",
-            testing=FALSE_AS_PRINTED if _part in ERRATA else Testing(examples=8),
-            refuses=REFUSES[f"e19/lemma6.4/{_part}"],
-            statement=f"{_what} for all Theta in I_c(Theta0) and x in S^(d-1), if L >= {DEPTH_K} c^2 (Lemma 6.4, "
-            "the deep net against the random-feature model" + ("; corrected statement)" if _part.endswith("proof") else ")"),
-            derivation=DERIVATION.format(measure=MEASURES[_part], k=DEPTH_K),
-            equation="Lemma 6.4, (6.2)",
-            regime=CERTIFIED,
-            hypotheses={f"L >= {DEPTH_K} c^2": "Propositions 4.1 and 4.2, used by the proof", "Theta in I_c(Theta0)": "Definition 1", "c >= 1, c/L <= 1": "Sec. 4"},
-            spec=_SPEC,
-            evaluate_validated=_evaluator(_part),
-            strategy=lambda: _search.strategy(DEPTH_K),
-            search=_search.searcher(_objective(_part), lambda inst, p=_part: _evaluator(p)(_SPEC.validate(inst)), DEPTH_K),
-            sweep={"quick": 12, "full": 120},
-            erratum=ERRATA.get(_part),
-        )
+    _sup.register_sup(
+        f"e19/lemma6.4/{_part}",
+        title=_what + " on I_c(Theta0), x on the sphere",
+        evaluator=_evaluator(_part),
+        objective=_objective(_part),
+        k=DEPTH_K,
+        erratum=ERRATA.get(_part),
+        statement=f"{_what} for all Theta in I_c(Theta0) and x in S^(d-1), if L >= {DEPTH_K} c^2 (Lemma 6.4, "
+        "the deep net against the random-feature model" + ("; corrected statement)" if _part.endswith("proof") else ")"),
+        derivation=DERIVATION.format(measure=MEASURES[_part], k=DEPTH_K),
+        equation="Lemma 6.4, (6.2)",
+        hypotheses={f"L >= {DEPTH_K} c^2": "Propositions 4.1 and 4.2, used by the proof", "Theta in I_c(Theta0)": "Definition 1", "c >= 1, c/L <= 1": "Sec. 4"},
     )

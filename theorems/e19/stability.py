@@ -25,17 +25,12 @@ by ``1 + |y| + ||z||``: ``4 L (d + m + 4) eps (1 + lhs) / rhs``.
 """
 from __future__ import annotations
 
-import math
-
 from models._shared.lazy import torch  # imported at first use: registration stays torch-free
 
 import models.skip_resnet.network as sr
-from theorems._core import CERTIFIED, COUNTEREXAMPLE, FALSE_AS_PRINTED, Check, Erratum, Measurement, Testing, regime_of
-from theorems._registry import register
+from theorems._core import CERTIFIED, COUNTEREXAMPLE, Erratum, Measurement, regime_of
 from theorems._tolerance import EPS
-from theorems.e19 import _params, _search
-from theorems.e19 import _quantifiers as Q
-from theorems.e19._refusals import REFUSES
+from theorems.e19 import _params, _sup
 
 #: part -> (quantity, bound(c, L), depth condition k in L >= k c^2, what)
 PARTS = {
@@ -84,16 +79,11 @@ def _headline(part: str, q: dict, c: float, L: int) -> dict:
 
 def _evaluator(part: str):
     def evaluate(inst: dict) -> Measurement:
-        p, p0 = _params.params(inst)
-        c, L = inst["c"], inst["L"]
-        x = torch.as_tensor(inst["x"], dtype=torch.float64)
-        with torch.no_grad():
-            q = {k: float(v) for k, v in quantities(p, p0, x, inst["activation"]).items()}
+        p, p0, c, L, q = _sup.measure(quantities, inst)
         ratio = float(_ratio(part, {k: torch.tensor(v, dtype=torch.float64) for k, v in q.items()}, c, L))
         d, m = p.dim, p.width
         tol = 4 * L * (d + m + 4) * EPS * (1 + q["y"] + 1 + q["z"] + ratio)
         hyps = _params.hypotheses(inst, p, p0, 4 if part.startswith("proposition4.1") else 6)
-        dev = _params.deviation_over_radius(p, p0, c)
         return Measurement(
             check=f"e19/{part}",
             lhs=ratio,
@@ -101,8 +91,8 @@ def _evaluator(part: str):
             ratio=ratio,
             regime=regime_of(CERTIFIED, hyps),
             hypotheses=hyps,
-            constants={**_headline(part, q, c, L), **{k: v for k, v in q.items()}, "L/c^2": L / c**2 if c > 0 else math.inf},
-            details={"block_deviation_over_radius": dev, "blocks": p.blocks, "m": m, "d": d},
+            constants={**_headline(part, q, c, L), **{k: v for k, v in q.items()}, "L/c^2": _sup.depth_ratio(c, L)},
+            details=_sup.details(p, p0, c),
             tolerance=tol,
         )
 
@@ -113,9 +103,7 @@ def _objective(part: str):
     return lambda p, p0, x, act, c, L: _ratio(part, quantities(p, p0, x, act), c, L)
 
 
-def ascend(part: str, inst: dict, **kw) -> dict:
-    """Projected gradient ascent of the part's ratio from ``inst`` (:func:`._search.ascend`)."""
-    return _search.ascend(_objective(part), inst, **kw)
+ascend = _sup.ascender(_objective)
 
 
 #: part -> how its ratio is formed (the rest of the derivation is shared: :data:`DERIVATION`)
@@ -159,28 +147,18 @@ ERRATUM = Erratum(
     corrected_ratio=0.21564766747867942,
 )
 
-_SPEC = _params.SPEC
-
 for _part, (_key, _bound, _k, _what) in list(PARTS.items()) + [("proposition4.2/alpha-proof", (None, None, 6, "alpha - 1 <= 5c^2/L and 1 - alpha <= 3c^2/L (what the proof derives)"))]:
-    register(
-        Check(
-            id=f"e19/{_part}",
-            quantifiers=Q.SUP,
-            title=_what + " on I_c(Theta0), x on the sphere",
-            testing=FALSE_AS_PRINTED if _part == "proposition4.2/alpha" else Testing(examples=8),
-            refuses=REFUSES[f"e19/{_part}"],
-            statement=f"{_what} for all Theta in I_c(Theta0) and x in S^(d-1), if L >= {_k} c^2 ("
-            + ("Proposition 4.1, forward stability" if _part.startswith("proposition4.1") else "Proposition 4.2, backward stability")
-            + ("; the proof's bounds, corrected statement)" if _part.endswith("proof") else ")"),
-            derivation=DERIVATION.format(ratio=RATIOS[_part], k=_k),
-            equation="Proposition 4.1, (4.2)" if _part.startswith("proposition4.1") else "Proposition 4.2, (4.4), (4.5)-(4.6)",
-            regime=CERTIFIED,
-            hypotheses={f"L >= {_k} c^2": "depth condition", "Theta in I_c(Theta0)": "Definition 1", "c >= 1, c/L <= 1": "Sec. 4"},
-            spec=_SPEC,
-            evaluate_validated=_evaluator(_part),
-            strategy=(lambda k=_k: _search.strategy(k)),
-            search=_search.searcher(_objective(_part), lambda inst, p=_part: _evaluator(p)(_SPEC.validate(inst)), _k),
-            sweep={"quick": 12, "full": 120},
-            erratum=ERRATUM if _part == "proposition4.2/alpha" else None,
-        )
+    _sup.register_sup(
+        f"e19/{_part}",
+        title=_what + " on I_c(Theta0), x on the sphere",
+        evaluator=_evaluator(_part),
+        objective=_objective(_part),
+        k=_k,
+        erratum=ERRATUM if _part == "proposition4.2/alpha" else None,
+        statement=f"{_what} for all Theta in I_c(Theta0) and x in S^(d-1), if L >= {_k} c^2 ("
+        + ("Proposition 4.1, forward stability" if _part.startswith("proposition4.1") else "Proposition 4.2, backward stability")
+        + ("; the proof's bounds, corrected statement)" if _part.endswith("proof") else ")"),
+        derivation=DERIVATION.format(ratio=RATIOS[_part], k=_k),
+        equation="Proposition 4.1, (4.2)" if _part.startswith("proposition4.1") else "Proposition 4.2, (4.4), (4.5)-(4.6)",
+        hypotheses={f"L >= {_k} c^2": "depth condition", "Theta in I_c(Theta0)": "Definition 1", "c >= 1, c/L <= 1": "Sec. 4"},
     )
