@@ -15,14 +15,14 @@ import torch
 import models.least_squares.problems as ls
 import models.least_squares.gd as lsgd
 import models.least_squares.lowrank as lr
+from tests.benchmarks._gd import autograd_gd, issue_size, rounds
 
 STEPS = 100
 
 
 @pytest.fixture
 def glm(request):
-    full = request.config.getoption("benchmark_enable", False)
-    n, p = (100, 1000) if full else (5, 20)
+    n, p = (100, 1000) if issue_size(request) else (5, 20)
     rng = np.random.default_rng(0)
     X = rng.standard_normal((n, p)) / np.sqrt(p)
     prob = ls.GLM.of(X, {"name": "slope-tanh", "slope": 0.5})
@@ -32,8 +32,7 @@ def glm(request):
 
 @pytest.fixture
 def lowrank(request):
-    full = request.config.getoption("benchmark_enable", False)
-    d, r, n, c1 = (100, 4, 200, 1.0) if full else (10, 2, 10, 0.05)  # c1 = 1 diverges at d = 10
+    d, r, n, c1 = (100, 4, 200, 1.0) if issue_size(request) else (10, 2, 10, 0.05)  # c1 = 1 diverges at d = 10
     A, y, theta0 = lr.theorem42_problem(d, r, n, seed=0)
     return lr.LowRank.of(A, r), y, theta0, lr.theorem42_step(d, r, n, float(np.linalg.norm(y)), c1)
 
@@ -41,27 +40,18 @@ def lowrank(request):
 def glm_autograd(prob, y, theta0, eta, steps):
     X, yt = torch.tensor(prob.X), torch.tensor(y)
     s = prob.activation.slope
-    th = torch.tensor(theta0, requires_grad=True)
-    for _ in range(steps):
+
+    def loss(th):
         z = X @ th
-        loss = 0.5 * ((s * z + torch.tanh(z) - yt) ** 2).sum()
-        loss.backward()
-        with torch.no_grad():
-            th -= eta * th.grad
-        th.grad = None
-    return th.detach().numpy()
+        return 0.5 * ((s * z + torch.tanh(z) - yt) ** 2).sum()
+
+    return autograd_gd(theta0, loss, eta, steps)
 
 
 def lowrank_autograd(prob, y, theta0, eta, steps):
     A, yt = torch.tensor(prob.A), torch.tensor(y)
-    T = torch.tensor(theta0.reshape(prob.d, prob.rank), requires_grad=True)
-    for _ in range(steps):
-        loss = 0.5 * ((A @ (T @ T.T).reshape(-1) - yt) ** 2).sum()
-        loss.backward()
-        with torch.no_grad():
-            T -= eta * T.grad
-        T.grad = None
-    return T.detach().numpy().ravel()
+    T = autograd_gd(theta0.reshape(prob.d, prob.rank), lambda T: 0.5 * ((A @ (T @ T.T).reshape(-1) - yt) ** 2).sum(), eta, steps)
+    return T.ravel()
 
 
 def ours(prob, y, theta0, eta, steps):
@@ -70,21 +60,21 @@ def ours(prob, y, theta0, eta, steps):
 
 @pytest.mark.benchmark(group="glm-gd")
 def test_bench_glm_ours(benchmark, glm):
-    th = benchmark.pedantic(ours, args=(*glm, STEPS), rounds=10, iterations=1, warmup_rounds=2)
+    th = rounds(benchmark, ours, (*glm, STEPS))
     np.testing.assert_allclose(th, glm_autograd(*glm, STEPS), rtol=1e-10, atol=1e-12)
 
 
 @pytest.mark.benchmark(group="glm-gd")
 def test_bench_glm_autograd(benchmark, glm):
-    benchmark.pedantic(glm_autograd, args=(*glm, STEPS), rounds=10, iterations=1, warmup_rounds=2)
+    rounds(benchmark, glm_autograd, (*glm, STEPS))
 
 
 @pytest.mark.benchmark(group="lowrank-gd")
 def test_bench_lowrank_ours(benchmark, lowrank):
-    th = benchmark.pedantic(ours, args=(*lowrank, STEPS), rounds=10, iterations=1, warmup_rounds=2)
+    th = rounds(benchmark, ours, (*lowrank, STEPS))
     np.testing.assert_allclose(th, lowrank_autograd(*lowrank, STEPS), rtol=1e-9, atol=1e-12)
 
 
 @pytest.mark.benchmark(group="lowrank-gd")
 def test_bench_lowrank_autograd(benchmark, lowrank):
-    benchmark.pedantic(lowrank_autograd, args=(*lowrank, STEPS), rounds=10, iterations=1, warmup_rounds=2)
+    rounds(benchmark, lowrank_autograd, (*lowrank, STEPS))

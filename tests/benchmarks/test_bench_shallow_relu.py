@@ -11,13 +11,13 @@ import pytest
 import torch
 
 import models.shallow_relu.network as net
+from tests.benchmarks._gd import issue_size
 from theorems._designs import to_sphere
 
 
 @pytest.fixture
 def sizes(request):
-    full = request.config.getoption("benchmark_enable", False)
-    return dict(n=1000, d=10, m=10_000, n_kernel=2000) if full else dict(n=20, d=4, m=50, n_kernel=50)
+    return dict(n=1000, d=10, m=10_000, n_kernel=2000) if issue_size(request) else dict(n=20, d=4, m=50, n_kernel=50)
 
 
 def _data(n, d, seed=0):

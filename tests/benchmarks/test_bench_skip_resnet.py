@@ -17,6 +17,7 @@ from torch import nn
 
 import models.skip_resnet.network as sr
 import models.skip_resnet.sweeps as sw
+from tests.benchmarks._gd import issue_size, rounds
 
 
 class Block(nn.Module):
@@ -52,7 +53,7 @@ def point(n, d, m, L, c=3.0, seed=0):
 @pytest.fixture(params=[(100, 10, 10), (10, 10, 5)], ids=["n100-m10", "n10-m5"])
 def problem(request):
     n, d, m = request.param
-    L = 1000 if request.config.getoption("benchmark_enable", False) else 20
+    L = 1000 if issue_size(request) else 20
     return point(n, d, m, L)
 
 
@@ -70,7 +71,7 @@ def ours(p, X, y):
 @pytest.mark.benchmark(group="skip-resnet-fwd-bwd")
 def test_bench_sweeps(benchmark, problem):
     p, X, y = problem
-    R, G, _ = benchmark.pedantic(ours, args=(p, X, y), rounds=10, iterations=1, warmup_rounds=2)
+    R, G, _ = rounds(benchmark, ours, (p, X, y))
     net = Stack(p, "tanh").double()
     assert float(nn_stack(net, X, y).detach()) == pytest.approx(float(R), rel=1e-12)
     for got, name in zip(G.tensors(), ("B", "r", "a", "C")):
@@ -82,4 +83,4 @@ def test_bench_sweeps(benchmark, problem):
 def test_bench_nn_stack(benchmark, problem):
     p, X, y = problem
     net = Stack(p, "tanh").double()
-    benchmark.pedantic(nn_stack, args=(net, X, y), rounds=10, iterations=1, warmup_rounds=2)
+    rounds(benchmark, nn_stack, (net, X, y))

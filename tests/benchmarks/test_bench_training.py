@@ -13,6 +13,7 @@ import torch
 
 import models.shallow_relu.network as net
 import models.shallow_relu.training as train
+from tests.benchmarks._gd import autograd_gd, issue_size, rounds
 from theorems._designs import to_sphere
 
 STEPS = 50
@@ -20,8 +21,7 @@ STEPS = 50
 
 @pytest.fixture
 def problem(request):
-    full = request.config.getoption("benchmark_enable", False)
-    n, d, m = (100, 5, 10_000) if full else (10, 3, 50)
+    n, d, m = (100, 5, 10_000) if issue_size(request) else (10, 3, 50)
     rng = np.random.default_rng(0)
     X = to_sphere(rng.standard_normal((n, d)))
     y = rng.standard_normal(n)
@@ -31,19 +31,11 @@ def problem(request):
 
 
 def autograd_loop(X, y, p, eta, steps):
-    """What a researcher would write: forward, 0.5 ||f - y||^2, backward, in-place update."""
+    """The plain loop (:func:`tests.benchmarks._gd.autograd_gd`) on 0.5 ||f - y||^2."""
     Xt = torch.tensor(net.augment(X))
     yt = torch.tensor(y)
-    W = torch.tensor(p.W, requires_grad=True)
     a = torch.tensor(p.a) / p.width**0.5
-    for _ in range(steps):
-        f = torch.relu(Xt @ W.T) @ a
-        loss = 0.5 * ((f - yt) ** 2).sum()
-        loss.backward()
-        with torch.no_grad():
-            W -= eta * W.grad
-        W.grad = None
-    return W.detach().numpy()
+    return autograd_gd(p.W, lambda W: 0.5 * ((torch.relu(Xt @ W.T) @ a - yt) ** 2).sum(), eta, steps)
 
 
 def module_loop(X, y, p, eta, steps):
@@ -70,16 +62,16 @@ def ours(X, y, p, eta, steps):
 
 @pytest.mark.benchmark(group="gd-step")
 def test_bench_gd_ours(benchmark, problem):
-    W = benchmark.pedantic(ours, args=(*problem, STEPS), rounds=10, iterations=1, warmup_rounds=2)
+    W = rounds(benchmark, ours, (*problem, STEPS))
     np.testing.assert_allclose(W, autograd_loop(*problem, STEPS), rtol=0, atol=1e-10)
 
 
 @pytest.mark.benchmark(group="gd-step")
 def test_bench_gd_plain_autograd(benchmark, problem):
-    benchmark.pedantic(autograd_loop, args=(*problem, STEPS), rounds=10, iterations=1, warmup_rounds=2)
+    rounds(benchmark, autograd_loop, (*problem, STEPS))
 
 
 @pytest.mark.benchmark(group="gd-step")
 def test_bench_gd_module_and_sgd(benchmark, problem):
-    W = benchmark.pedantic(module_loop, args=(*problem, STEPS), rounds=10, iterations=1, warmup_rounds=2)
+    W = rounds(benchmark, module_loop, (*problem, STEPS))
     np.testing.assert_allclose(W, autograd_loop(*problem, STEPS), rtol=0, atol=1e-10)
