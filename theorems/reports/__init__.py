@@ -12,6 +12,7 @@ the sweep's throughput with 1 and 2 workers (``python -m theorems.reports.bench_
 from __future__ import annotations
 
 import importlib
+import math
 from pathlib import Path
 
 #: Where the committed reports live (the default output directory).
@@ -19,6 +20,25 @@ OUT = Path(__file__).resolve().parents[2] / "reports"
 
 #: Paper -> the modules of its deep report, in run order.
 DEEP = {"satpathi21": ["satpathi21_dynamics"], "oymak19": ["oymak19"], "e19": ["e19"]}
+
+
+def number(x, fmt: str = ".4g") -> str:
+    """A report's number: ``-`` for None, ``inf``/``nan`` as such, else ``format(x, fmt)``."""
+    if x is None:
+        return "-"
+    x = float(x)
+    return format(x, fmt) if math.isfinite(x) else str(x)
+
+
+def cell(text: str) -> str:
+    """Text inside a Markdown table cell (its ``|`` escaped)."""
+    return text.replace("|", "\\|")
+
+
+def table(columns: str, rows) -> list[str]:
+    """A Markdown table's lines: ``columns`` (``"a | b"``), its rule, then each row (a sequence of cell texts)."""
+    n = len(columns.split(" | "))
+    return [f"| {columns} |", "|" + "---|" * n] + ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
 
 
 def deep(papers: list[str] | None = None, out: Path = OUT) -> list[str]:

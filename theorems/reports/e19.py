@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 import theorems
-from theorems.reports import OUT
+from theorems.reports import OUT, cell, number, table
 from theorems._registry import all_checks
 from theorems._search import hypothesis_search
 from theorems._registry import pinned_cases
@@ -33,13 +33,6 @@ DEFAULT_BUDGET = 1
 SKIP_SEARCH = ("e19/lemma4.4", "e19/theorem", "e19/proposition5.1", "e19/figure1")
 #: worst instances hold every layer's parameters: those over 100 kB are kept gzip-compressed
 WORST_GZIP_ABOVE = 100_000
-
-
-def _f(x, fmt=".4g"):
-    if x is None:
-        return "-"
-    x = float(x)
-    return format(x, fmt) if math.isfinite(x) else str(x)
 
 
 def errata():
@@ -74,7 +67,7 @@ def searches(out: Path):
                    instance_file="e19-worst/" + _write_worst(out / "e19-worst", chk.id, best_inst, gzip_above=WORST_GZIP_ABOVE),
                    constants={k: v for k, v in m.to_json()["constants"].items() if isinstance(v, (int, float))})
         rows.append(row)
-        print(f"{chk.id}: {m.verdict} {_f(m.ratio)} ({row['seconds']} s)", file=sys.stderr)
+        print(f"{chk.id}: {m.verdict} {number(m.ratio)} ({row['seconds']} s)", file=sys.stderr)
     return rows
 
 
@@ -157,9 +150,11 @@ def figure1_png(curves, path):
     plt.close(fig)
 
 
-def _cell(text: str) -> str:
-    """Text inside a Markdown table cell (its ``|`` escaped)."""
-    return text.replace("|", "\\|")
+def _training_row(r) -> tuple:
+    t71, t32, p51, t66 = r["theorem7.1"], r["theorem3.2"], r["proposition5.1"], r["theorem6.6"]
+    return (r["activation"], r["labels"], number(t71["L*lambda_n^3"]), number(t71["ratio"]), number(t71["rate_ratio"]),
+            number(t32["ratio"]), number(t32["rate_ratio"]), number(p51["max_t c_t"]), number(p51["c_n = 8/lambda_n"]),
+            f"{number(t66['exponent'], '.3f')} [{number(t66['exponent_lo'], '.3f')}, {number(t66['exponent_hi'], '.3f')}]")
 
 
 def markdown(res):
@@ -170,10 +165,9 @@ def markdown(res):
          "(estimated: Monte Carlo over initialisations, 95% bounds) or is inside the envelope (measured: proves nothing).", "",
          "## Errata: statements false as printed", "",
          "Each is a strict-xfail test with the smallest counterexample found, beside a passing check of what the proof supports.", "",
-         "| pinned case | check | verdict | ratio | what |", "|---|---|---|---|---|"]
-    for r in res["errata"]:
-        L.append(f"| `{r['case']}` | `{r['check']}` | {r['verdict']} | {_f(r['ratio'])} | {_cell(r['note'])} |")
-    L += ["", "In short:",
+         *table("pinned case | check | verdict | ratio | what",
+                [(f"`{r['case']}`", f"`{r['check']}`", r["verdict"], number(r["ratio"]), cell(r["note"])) for r in res["errata"]]),
+         "", "In short:",
           "- **Proposition 4.2 (alpha)**: `|alpha - 1| <= 5c/L` fails for c > ~4.6; the proof gives `5c^2/L` (holds, ratio <= 0.22).",
           "- **Lemma 4.3 (a-part)**: the proof drops the factor 2 of `R_n = |e|^2/(2n)`: `||grad_a R_n||^2 = 2 R_n` at Theta0 with "
           "one aligned neuron, against `(1 + 50c^2/L) R_n <= 1.5 R_n`. With the 2 restored the bound holds (ratio <= 0.69).",
@@ -193,11 +187,11 @@ def markdown(res):
           "from starts at c = 10 and L = k c^2 (c = 3 for Lemma 4.3), and the pinned cases (the smallest counterexamples, at c = 1 "
           "to 4.7: the ascent at c = 10 does not reach them for Lemma 6.4, whose ratios are largest at small c). "
           "Lemma 6.2's sup of 1 is the limit t -> 0 with a* = a0 (equality), not a near-violation.", "",
-          "| check | regime | hypothesis worst | ascent worst | pinned cases | worst ratio | verdict | false as printed |", "|---|---|---|---|---|---|---|---|"]
-    for r in res["search"]:
-        L.append(f"| `{r['check']}` | {r['regime']} | {_f(r.get('hypothesis_worst'))} | {_f(r.get('ascent_worst'))} | {_f(r.get('pinned_worst'))} | {_f(r['worst_ratio'])} | "
-                 f"{r['verdict']} | {'yes' if r['erratum'] else ''} |")
-    L += ["", "Every worst instance is in `reports/e19-worst/` (large ones gzip-compressed; `reports/e19.json` names the file, key "
+          *table("check | regime | hypothesis worst | ascent worst | pinned cases | worst ratio | verdict | false as printed",
+                 [(f"`{r['check']}`", r["regime"], number(r.get("hypothesis_worst")), number(r.get("ascent_worst")),
+                   number(r.get("pinned_worst")), number(r["worst_ratio"]), r["verdict"], "yes" if r["erratum"] else "")
+                  for r in res["search"]]),
+          "", "Every worst instance is in `reports/e19-worst/` (large ones gzip-compressed; `reports/e19.json` names the file, key "
           "`instance_file`): `python -m theorems eval CHECK --instance reports/e19-worst/FILE` re-runs it.",
           "Lemmas 4.5/4.6 are checked as their deterministic core (conditional on Lemma 4.4's event, computed on the draw); the "
           "depth `200 c^2/lambda_n` makes the perturbation tiny: lambda_min(H) stays ~lambda_n, so (4.10) holds with room 2 and "
@@ -205,28 +199,21 @@ def markdown(res):
           "## Lemma 4.4 in its own regime", "",
           "At Theta0 H needs only the features, so the lemma runs at its own depth `L_req = 8 ln(n^2/delta)/(m lambda_n^2)` "
           "(200 draws each). `L_suffices` is the smallest depth L_req 2^-j from which the event's frequency is >= 1 - delta.", "",
-          "| act | n | d | m | delta | lambda_n | L_req | frequency | delta-quantile of lambda_min(H)/lambda_n | L_suffices/L_req | ratio | verdict |",
-          "|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    for r in res["lemma44"]["event"]:
-        L.append(f"| {r['activation']} | {r['n']} | {r['d']} | {r['m']} | {r['delta']} | {_f(r['lambda_n'])} | {_f(r['L_req'])} | {_f(r['frequency'])} | "
-                 f"{_f(r['delta_quantile_lambda_min_H_over_lambda_n'])} | {_f(r['L_suffices/L_req'])} | {_f(r['ratio'])} | {r['verdict']} |")
-    L += ["", "The lemma's depth is loose by a factor 30 to 270 here. E H(Theta0) against K (3 points in d = 2, 400 draws, L = 4):", "",
-          "| act | m | max z vs (1-1/L)K | max z vs (1-1/L)K_m | z* | rel. gap to K | lambda_min(K_m)/lambda_n | verdict |", "|---|---|---|---|---|---|---|---|"]
-    for r in res["lemma44"]["mean"]:
-        L.append(f"| {r['activation']} | {r['m']} | {_f(r['max_z_vs_K'])} | {_f(r['max_z_vs_K_m'])} | {_f(r['z_critical'])} | {_f(r['rel_gap_to_K'])} | "
-                 f"{_f(r['lambda_min(K_m)/lambda_n'])} | {r['verdict']} |")
-    L += ["", "## Training dynamics (measured)", "",
+          *table("act | n | d | m | delta | lambda_n | L_req | frequency | delta-quantile of lambda_min(H)/lambda_n | L_suffices/L_req | ratio | verdict",
+                 [(r["activation"], r["n"], r["d"], r["m"], r["delta"], number(r["lambda_n"]), number(r["L_req"]), number(r["frequency"]),
+                   number(r["delta_quantile_lambda_min_H_over_lambda_n"]), number(r["L_suffices/L_req"]), number(r["ratio"]), r["verdict"])
+                  for r in res["lemma44"]["event"]]),
+          "", "The lemma's depth is loose by a factor 30 to 270 here. E H(Theta0) against K (3 points in d = 2, 400 draws, L = 4):", "",
+          *table("act | m | max z vs (1-1/L)K | max z vs (1-1/L)K_m | z* | rel. gap to K | lambda_min(K_m)/lambda_n | verdict",
+                 [(r["activation"], r["m"], number(r["max_z_vs_K"]), number(r["max_z_vs_K_m"]), number(r["z_critical"]),
+                   number(r["rel_gap_to_K"]), number(r["lambda_min(K_m)/lambda_n"]), r["verdict"]) for r in res["lemma44"]["mean"]]),
+          "", "## Training dynamics (measured)", "",
           "3 well-separated points in d = 3, m = 4, L = 800 (the depth conditions `L >~ lambda_n^-3` with Proposition 5.1's 3000 "
           "need L ~ 1e8-1e9 here: not reached; `L lambda_n^3` below says how far). GD for Theorem 7.1 at eta = 10 lambda_n / L; "
           "the flow by GD at 0.05/(L lambda_max(H(Theta0))) until L lambda_n t/2 = 3. `slow` labels lie along the eigenvector "
           "of lambda_min(H(Theta0)).", "",
-          "| act | labels | L lambda_n^3 | 7.1: max R_t/bound | 7.1: x faster | 3.2: max R/bound | 3.2: x faster | 5.1: max c_t | c_n = 8/lambda_n | "
-          "6.6: exponent (95%) |", "|---|---|---|---|---|---|---|---|---|---|"]
-    for r in res["training"]:
-        t71, t32, p51, t66 = r["theorem7.1"], r["theorem3.2"], r["proposition5.1"], r["theorem6.6"]
-        L.append(f"| {r['activation']} | {r['labels']} | {_f(t71['L*lambda_n^3'])} | {_f(t71['ratio'])} | {_f(t71['rate_ratio'])} | {_f(t32['ratio'])} | "
-                 f"{_f(t32['rate_ratio'])} | {_f(p51['max_t c_t'])} | {_f(p51['c_n = 8/lambda_n'])} | {_f(t66['exponent'], '.3f')} "
-                 f"[{_f(t66['exponent_lo'], '.3f')}, {_f(t66['exponent_hi'], '.3f')}] |")
+          *table("act | labels | L lambda_n^3 | 7.1: max R_t/bound | 7.1: x faster | 3.2: max R/bound | 3.2: x faster | 5.1: max c_t | "
+                 "c_n = 8/lambda_n | 6.6: exponent (95%)", [_training_row(r) for r in res["training"]])]
     L += ["", "Consistent with all four, and loose: the risk decays 4-20x faster than the bounds, Theta moves to an effective "
           "c of 3-8 against c_n ~ 120-230, and the gap to the random-feature model shrinks like L^-2, not L^-3/2 "
           "(the theorem's exponent is loose by ~0.5; its constant c_n^3 n is ~1e7).", "",
@@ -237,10 +224,10 @@ def markdown(res):
           "compositional random-feature model's GD paths stay close. Our run (the setup is in `theorems/e19/figure1.py`: "
           "n = 50 points on S^4, target max(x_1, 0), m = 1, 3000 steps):", ""]
     f = res["figure1"]
-    L += [f"- final/initial risk of the depth-100 ResNet: {_f(f['constants']['deepest_final_over_initial'])}; of the random-feature model: "
-          f"{_f(f['constants']['rf_final_over_initial_L100'])} (depth 2: {_f(f['constants']['rf_final_over_initial_L2'])}: it cannot fit);",
-          f"- gap max_t |R_nn - R_rf| / R(0): {_f(f['constants']['gap_L2'])} (depth 2), {_f(f['constants']['gap_L10'])} (10), "
-          f"{_f(f['constants']['gap_L100'])} (100): both claims reproduced ({f['verdict']}).", "",
+    L += [f"- final/initial risk of the depth-100 ResNet: {number(f['constants']['deepest_final_over_initial'])}; of the random-feature model: "
+          f"{number(f['constants']['rf_final_over_initial_L100'])} (depth 2: {number(f['constants']['rf_final_over_initial_L2'])}: it cannot fit);",
+          f"- gap max_t |R_nn - R_rf| / R(0): {number(f['constants']['gap_L2'])} (depth 2), {number(f['constants']['gap_L10'])} (10), "
+          f"{number(f['constants']['gap_L100'])} (100): both claims reproduced ({f['verdict']}).", "",
           "![Figure 1](e19-figure1.png)", ""]
     return "\n".join(L)
 
