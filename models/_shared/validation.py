@@ -19,12 +19,17 @@ SPHERE_RTOL = 1e-9
 PARALLEL_ATOL = 1e-12
 
 
+def _float64(x, name: str, what: str) -> np.ndarray:
+    """``x`` as a float64 array; ``ValueError`` saying ``name`` must be a numeric ``what`` if it is not one."""
+    try:
+        return np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be a numeric {what}: {exc}") from None
+
+
 def as_matrix(X, name: str = "X") -> np.ndarray:
     """``X`` as a finite float64 array of shape (n, d) with n >= 1, d >= 1."""
-    try:
-        A = np.asarray(X, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a numeric n x d array: {exc}") from None
+    A = _float64(X, name, "n x d array")
     if A.ndim != 2:
         raise ValueError(f"{name} must be 2-dimensional (n x d), got shape {A.shape}")
     if A.shape[0] < 1 or A.shape[1] < 1:
@@ -37,10 +42,7 @@ def as_matrix(X, name: str = "X") -> np.ndarray:
 
 def as_vector(v, name: str, length: int | None = None) -> np.ndarray:
     """``v`` as a finite float64 vector, optionally of a given length."""
-    try:
-        a = np.asarray(v, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a numeric vector: {exc}") from None
+    a = _float64(v, name, "vector")
     if a.ndim != 1:
         raise ValueError(f"{name} must be 1-dimensional, got shape {a.shape}")
     if length is not None and a.shape[0] != length:
