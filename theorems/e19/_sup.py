@@ -2,7 +2,8 @@
 
 Each evaluates torch quantities of one parameter set and one x (:func:`measure`), reports the same
 details and depth ratio, searches the sup by projected gradient ascent of its ratio
-(:func:`ascender`, :mod:`._search`), and is registered by :func:`register_sup` with the fields they have in common.
+(:func:`ascender`, :mod:`._search`), and is declared by :func:`sup_check` with the fields they have in common
+(each module registers its own checks: the registry records the registering module, :func:`theorems.locate`).
 """
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import math
 from models._shared.lazy import torch  # imported at first use: registration stays torch-free
 
 from theorems._core import CERTIFIED, FALSE_AS_PRINTED, Check, Testing
-from theorems._registry import register
 from theorems.e19 import _params, _search
 from theorems.e19 import _quantifiers as Q
 from theorems.e19._refusals import REFUSES
@@ -46,16 +46,16 @@ def ascender(objective):
     return ascend
 
 
-def register_sup(cid: str, *, title: str, evaluator, objective, k: float, erratum=None, search_c: float | None = None,
-                 **fields) -> None:
-    """Register the sup check ``cid``: certified, over ``I_c(Theta0)`` (:data:`._quantifiers.SUP`), instances
+def sup_check(cid: str, *, title: str, evaluator, objective, k: float, erratum=None, search_c: float | None = None,
+              **fields) -> Check:
+    """The sup check ``cid``: certified, over ``I_c(Theta0)`` (:data:`._quantifiers.SUP`), instances
     from :func:`._search.strategy` at depth ``L >= k c^2``, searched from ``objective``; ``erratum`` set means
     false as printed; ``fields`` are the rest (statement, derivation, equation, hypotheses)."""
     spec = _params.SPEC
-    register(Check(
+    return Check(
         id=cid, quantifiers=Q.SUP, title=title, testing=FALSE_AS_PRINTED if erratum else Testing(examples=8),
         refuses=REFUSES[cid], regime=CERTIFIED, spec=spec, evaluate_validated=evaluator,
         strategy=lambda: _search.strategy(k),
         search=_search.searcher(objective, lambda inst: evaluator(spec.validate(inst)), k,
                                 **({} if search_c is None else {"c": search_c})),
-        sweep={"quick": 12, "full": 120}, erratum=erratum, **fields))
+        sweep={"quick": 12, "full": 120}, erratum=erratum, **fields)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import models.skip_resnet.sweeps as sw
 from theorems._core import CERTIFIED, COUNTEREXAMPLE, Erratum, Measurement, regime_of
+from theorems._registry import register
 from theorems._tolerance import EPS
 from theorems.e19 import _params, _sup
 
@@ -129,7 +130,7 @@ ERRATUM = Erratum(
 )
 
 for _part, (_key, _bound, _what) in PARTS.items():
-    _sup.register_sup(
+    register(_sup.sup_check(
         f"e19/lemma4.3/{_part}",
         title=_what + " on I_c(Theta0), any data on the sphere",
         evaluator=_evaluator(_part),
@@ -142,4 +143,4 @@ for _part, (_key, _bound, _what) in PARTS.items():
         derivation=DERIVATION.format(key=_key, bound=BOUNDS[_part], grad=GRADS[_key], k=DEPTH_K),
         equation="Lemma 4.3, (4.7)",
         hypotheses={f"L >= {DEPTH_K} c^2": "depth condition", "Theta in I_c(Theta0)": "Definition 1", "c >= 1, c/L <= 1": "Sec. 4"},
-    )
+    ))

@@ -30,6 +30,7 @@ from models._shared.lazy import torch  # imported at first use: registration sta
 
 import models.skip_resnet.network as sr
 from theorems._core import CERTIFIED, COUNTEREXAMPLE, Erratum, Measurement, regime_of
+from theorems._registry import register
 from theorems._tolerance import EPS
 from theorems.e19 import _params, _sup
 
@@ -144,7 +145,7 @@ ERRATA = {part: Erratum(what=_TEXTS[part], counterexample=all_blocks(), verdict=
           for part, (name, ratio, fixed) in _PINNED.items()}
 
 for _part, (_key, _bound, _what) in PARTS.items():
-    _sup.register_sup(
+    register(_sup.sup_check(
         f"e19/lemma6.4/{_part}",
         title=_what + " on I_c(Theta0), x on the sphere",
         evaluator=_evaluator(_part),
@@ -156,4 +157,4 @@ for _part, (_key, _bound, _what) in PARTS.items():
         derivation=DERIVATION.format(measure=MEASURES[_part], k=DEPTH_K),
         equation="Lemma 6.4, (6.2)",
         hypotheses={f"L >= {DEPTH_K} c^2": "Propositions 4.1 and 4.2, used by the proof", "Theta in I_c(Theta0)": "Definition 1", "c >= 1, c/L <= 1": "Sec. 4"},
-    )
+    ))

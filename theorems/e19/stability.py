@@ -29,6 +29,7 @@ from models._shared.lazy import torch  # imported at first use: registration sta
 
 import models.skip_resnet.network as sr
 from theorems._core import CERTIFIED, COUNTEREXAMPLE, Erratum, Measurement, regime_of
+from theorems._registry import register
 from theorems._tolerance import EPS
 from theorems.e19 import _params, _sup
 
@@ -148,7 +149,7 @@ ERRATUM = Erratum(
 )
 
 for _part, (_key, _bound, _k, _what) in list(PARTS.items()) + [("proposition4.2/alpha-proof", (None, None, 6, "alpha - 1 <= 5c^2/L and 1 - alpha <= 3c^2/L (what the proof derives)"))]:
-    _sup.register_sup(
+    register(_sup.sup_check(
         f"e19/{_part}",
         title=_what + " on I_c(Theta0), x on the sphere",
         evaluator=_evaluator(_part),
@@ -161,4 +162,4 @@ for _part, (_key, _bound, _k, _what) in list(PARTS.items()) + [("proposition4.2/
         derivation=DERIVATION.format(ratio=RATIOS[_part], k=_k),
         equation="Proposition 4.1, (4.2)" if _part.startswith("proposition4.1") else "Proposition 4.2, (4.4), (4.5)-(4.6)",
         hypotheses={f"L >= {_k} c^2": "depth condition", "Theta in I_c(Theta0)": "Definition 1", "c >= 1, c/L <= 1": "Sec. 4"},
-    )
+    ))
