@@ -12,6 +12,13 @@ from theorems._locate import anchor
 
 ROOT = Path(__file__).resolve().parents[2]
 
+#: Modules whose checks may still be tested only in a paper's shared test file, not yet in their own
+#: test_<module>.py: satpathi21's generalisation, lemma6 and figure1 tests live in test_dynamics.py until
+#: they are split. The exception lapses by itself once the module's own test file exists.
+SHARED_TESTS = {"theorems/satpathi21/generalisation.py": "tests/theorems/satpathi21/test_dynamics.py",
+                "theorems/satpathi21/lemma6.py": "tests/theorems/satpathi21/test_dynamics.py",
+                "theorems/satpathi21/figure1.py": "tests/theorems/satpathi21/test_dynamics.py"}
+
 
 @pytest.mark.parametrize("check_id", [c.id for c in theorems.checks()])
 def test_each_check_has_its_module_tests_and_report_section(check_id):
@@ -20,6 +27,11 @@ def test_each_check_has_its_module_tests_and_report_section(check_id):
     assert where["module"].startswith(f"theorems/{paper}/") and (ROOT / where["module"]).is_file()
     assert where["tests"], f"{check_id}: no tests/theorems/{paper}/test_<module>.py and no test file there names it"
     assert all(t.startswith(f"tests/theorems/{paper}/test_") and (ROOT / t).is_file() for t in where["tests"])
+    own = f"tests/theorems/{paper}/test_{Path(where['module']).stem}.py"
+    if (ROOT / own).is_file() or where["module"] not in SHARED_TESTS:
+        assert where["tests"][0] == own, f"{check_id}: its tests belong in {own} (named after its module)"
+    else:
+        assert SHARED_TESTS[where["module"]] in where["tests"]
     assert where["report"] == f"reports/{paper}-sweep.md#{anchor(check_id)}"
 
 
@@ -37,11 +49,11 @@ def test_the_anchor_is_the_one_the_committed_report_links_to():
 
 
 def test_describe_prints_where_the_check_lives(capsys):
-    assert main(["describe", "satpathi21/lemma6"]) == 0
+    assert main(["describe", "oymak19/theorem4.1"]) == 0
     out = capsys.readouterr().out
-    assert "module: theorems/satpathi21/lemma6.py" in out
-    assert "tests: tests/theorems/satpathi21/test_dynamics.py" in out
-    assert "report: reports/satpathi21-sweep.md#satpathi21lemma6" in out
+    assert "module: theorems/oymak19/theorem41.py" in out
+    assert "tests: tests/theorems/oymak19/test_theorem41.py" in out
+    assert "report: reports/oymak19-sweep.md#oymak19theorem41" in out
 
 
 def test_an_unknown_id_is_one_line_exit_2(capsys):
