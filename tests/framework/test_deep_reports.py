@@ -50,3 +50,28 @@ def test_bad_report_flags_are_one_line_exit_2(argv, needle, capsys):
 def test_deep_refuses_an_unknown_paper(tmp_path):
     with pytest.raises(ValueError, match="no deep report"):
         reports.deep(["nope"], tmp_path)
+
+
+def test_the_committed_oymak19_page_is_its_json_rendered_and_counts_the_errata():
+    """The page is a function of the committed JSON, and a check whose search stays below 1 while an
+    erratum's counterexample fails it is shown as that counterexample (the page once said of Theorem
+    4.3, false as printed, that "no instance found violates it")."""
+    import json
+
+    from theorems.reports import OUT, oymak19
+
+    res = json.loads((OUT / "oymak19.json").read_text())
+    assert oymak19.markdown(res) == (OUT / "oymak19.md").read_text()
+    row = next(r for r in res["search"] if r["check"] == "oymak19/theorem4.3")
+    assert row["worst_ratio"] < 1
+    line = next(ln for ln in oymak19.markdown(res).splitlines() if ln.startswith("| `oymak19/theorem4.3` |"))
+    assert "counterexample" in line and "theorem4.3-erratum-smallest" in line
+    assert "no instance found violates it" not in oymak19.markdown(res)
+
+
+def test_the_committed_e19_page_is_its_json_rendered():
+    import json
+
+    from theorems.reports import OUT, e19
+
+    assert e19.markdown(json.loads((OUT / "e19.json").read_text())) + "\n" == (OUT / "e19.md").read_text()

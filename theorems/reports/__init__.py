@@ -6,7 +6,7 @@ reports' sizes, width and sample-size laws, figure reproductions), written into 
 the sweep's throughput with 1 and 2 workers (``python -m theorems.reports.bench_sweep``).
 
 - :mod:`.satpathi21_dynamics` -- ``satpathi21-dynamics.{md,json}`` and the width-law PNG (6 to 14 minutes);
-- :mod:`.oymak19` -- ``oymak19.{md,json}`` and Figure 3c (about a minute);
+- :mod:`.oymak19` -- ``oymak19.{md,json}`` and Figure 3c (about 20 minutes on 2 shared cores);
 - :mod:`.e19` -- ``e19.{md,json}``, ``e19-worst/``, Figure 1 and the Theorem 6.6 law (several minutes).
 """
 from __future__ import annotations
@@ -39,6 +39,20 @@ def table(columns: str, rows) -> list[str]:
     """A Markdown table's lines: ``columns`` (``"a | b"``), its rule, then each row (a sequence of cell texts)."""
     n = len(columns.split(" | "))
     return [f"| {columns} |", "|" + "---|" * n] + ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+
+
+def pinned_rows(paper: str) -> list[dict]:
+    """Every pinned case of ``paper`` (its errata's counterexamples and the corrected checks on them,
+    then the worst cases kept as data) evaluated: ``{"case", "check", "verdict", "ratio", "note", "erratum"}``."""
+    import theorems
+    from theorems._registry import get, pinned_cases
+
+    rows = []
+    for case in (c for c in pinned_cases() if c["check"].startswith(paper + "/")):
+        m = theorems.evaluate(case["check"], case["instance"])
+        rows.append({"case": case["name"], "check": case["check"], "verdict": m.verdict, "ratio": m.ratio, "note": case.get("note", ""),
+                     "erratum": str(get(case["check"]).erratum or "")})
+    return rows
 
 
 def deep(papers: list[str] | None = None, out: Path = OUT) -> list[str]:

@@ -18,11 +18,10 @@ from pathlib import Path
 import numpy as np
 
 import theorems
-from theorems.reports import OUT, cell, number, table
+from theorems.reports import OUT, cell, number, pinned_rows, table
 from theorems._registry import all_checks
 from theorems._search import hypothesis_search
 from theorems._registry import pinned_cases
-from theorems._registry import get
 from theorems._report import _write_worst
 from theorems.e19 import dynamics, figure1, gram
 
@@ -36,12 +35,7 @@ WORST_GZIP_ABOVE = 100_000
 
 
 def errata():
-    rows = []
-    for case in (c for c in pinned_cases() if c["check"].startswith("e19/")):
-        m = theorems.evaluate(case["check"], case["instance"])
-        rows.append({"case": case["name"], "check": case["check"], "verdict": m.verdict, "ratio": m.ratio, "note": case.get("note", ""),
-                     "erratum": str(get(case["check"]).erratum or "")})
-    return rows
+    return pinned_rows("e19")
 
 
 def searches(out: Path):
