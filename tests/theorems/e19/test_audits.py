@@ -138,3 +138,10 @@ def test_lemmas_4_5_and_4_6_for_tanh_with_n_above_d_name_the_failed_event():
 
     lam = kk.lambda_n(X, "tanh")
     assert gram.certificate(X, 16, 20, 0.1, lam)["every_draw_bound"] < 0.3
+
+
+def test_the_rate_audit_resolves_small_depths():
+    """At L = 4 the slow modes of H(Theta0) are not those of the late flow: the old rule never saw the decay term
+    spent (NaN constants, the audit inconclusive for that); in the late tangent kernel's basis it is."""
+    for w in dy._witnesses("theorem3.2", 3, 3, 2, 4):
+        assert math.isfinite(w.constant) and w.constant > 0
