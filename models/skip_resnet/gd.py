@@ -62,3 +62,15 @@ def gd(p0: sr.Params, X, y, act: str, eta: float, steps: int, *, record=None, X_
             progress(k + 1)
     return Trajectory(steps=rec, risk=np.asarray(risk), radius=np.asarray(radius),
                       f_eval=np.asarray(fe) if fe else None, f_rf_eval=np.asarray(fr) if fr else None, final=p)
+
+
+def tangent_gram(p: sr.Params, X, act: str) -> np.ndarray:
+    """The tangent kernel over every parameter at ``p``, normalised as (4.8): ``J J^T / (nL)``, J the
+    per-example gradients of f (rows) over (B, r, a, C). At ``Theta0`` only the ``a`` block is nonzero
+    (``a0 = 0``) and it is :func:`models.skip_resnet.sweeps.gram`; along the flow the residual decays
+    like ``exp(-L J J^T t / (nL))`` linearised at ``p``."""
+    X = torch.as_tensor(X, dtype=torch.float64)
+    G = sw.per_example_gradients(p, sw.full_pass(p, X, act))
+    n = X.shape[0]
+    J = torch.cat([g.transpose(0, 1).reshape(n, -1) for g in G.tensors()], 1)
+    return (J @ J.T).numpy() / (n * p.depth)

@@ -19,7 +19,14 @@ def _run(H: float, fast: float = 5.0, floor_at: float | None = None) -> dict:
     e = np.c_[np.exp(-2 * h), fast * np.exp(-6 * h)]
     if floor_at is not None:
         e[h >= floor_at] = 1e-300
-    return {"h": h, "e": e, "risk": (e**2).sum(1) / 4, "w": np.array([1.0, 3.0]), "V": np.eye(2), "mode_rate": 2.0}
+    return {"h": h, "e": e, "risk": (e**2).sum(1) / 4, "w": np.array([1.0, 3.0]), "V": np.eye(2), "mode_rate": 2.0, "lam": 1.0}
+
+
+def _modes(H: float, w, c0) -> dict:
+    """A linearised run over modes with eigenvalues ``w`` (lambda_n = 1, mode_rate 2) from residual ``c0``."""
+    h, w = np.linspace(0, H, 61), np.asarray(w, dtype=float)
+    e = np.asarray(c0, dtype=float) * np.exp(-2 * np.clip(w, 0, None) * h[:, None])
+    return {"h": h, "e": e, "risk": (e**2).sum(1) / 4, "w": w, "V": np.eye(len(w)), "mode_rate": 2.0, "lam": 1.0}
 
 
 def test_a_truncated_rate_fit_is_reported_with_the_horizon_that_would_do():
@@ -41,6 +48,44 @@ def test_the_movement_still_to_come_must_be_spent():
     assert not dy._movement_spent(_run(0.2)).ok
     assert dy._movement_spent(_run(3.0)).ok
     assert dy._movement_spent(_run(3.0), quadratic=True).share > dy._movement_spent(_run(3.0)).share
+
+
+def test_modes_at_float_resolution_are_reported_not_still_to_come():
+    """An eigenvalue of H(Theta0) that is rounding (0, or -1e-17) never moves: its |C|/sqrt(w) made the old share
+    infinite (or its negative rate a negative horizon). Now the share runs over the moving modes and the frozen
+    mode is reported with its residual energy."""
+    for w0 in (0.0, -1e-17, 1e-300):
+        run = _modes(3.0, [w0, 1.0, 3.0], [0.5, 1.0, 1.0])
+        sp = dy._movement_spent(run, quadratic=True)
+        assert sp.ok and math.isfinite(sp.needed)
+        fr = dy.frozen_modes(run)
+        assert fr["count"] == 1 and fr["residual_energy_share"] > 0.99
+
+
+def test_a_residual_that_has_not_moved_asks_for_the_horizon_that_would_do():
+    """Nothing moved yet (done = 0): the share is infinite, but the horizon asked for is the linearised one
+    (finite; the old rule gave infinity and the run was never extended), and the run continued there is spent."""
+    sp = dy._movement_spent(_modes(0.0, [1.0, 3.0], [1.0, 1.0]))
+    assert not sp.ok and 0 < sp.needed < 5
+    assert dy._movement_spent(_modes(sp.needed * 1.01, [1.0, 3.0], [1.0, 1.0])).ok
+
+
+def test_a_slow_mode_that_cannot_be_spent_stays_unresolved():
+    """Planted: a resolvable slow mode (w = 1e-4 lambda_n) holds the residual: its movement to come is real, so the
+    rule is not spent at max_horizon and asks for the (long, finite) horizon that would do."""
+    sp = dy._movement_spent(_modes(12.0, [1e-4, 3.0], [1.0, 1.0]))
+    assert not sp.ok and sp.needed > 1000 and math.isfinite(sp.needed)
+
+
+def test_a_stationary_flow_is_left_out_of_the_depth_law():
+    """ReLU, m = 1, depth 2 (one block): for one draw every feature is 0 at Theta0, H(Theta0) = 0, the flow does not
+    move and its gap is 0. The old check ended the depth sweep there (unresolved, 0 depths left); now that draw is
+    left out and reported, and the law is fitted over the rest."""
+    inst = {"activation": "relu", "X": [[-0.3737496273039775, 0.92752963084213], [0.9301363678828238, 0.36721429321548504]],
+            "y": [0.08724998293084574, 0.8701448475755365], "m": 1, "L": 8, "seed": 0}  # drawn by the strategy
+    assert not all(dy._moving(dy._flow(dy._SPEC.validate(inst), 2, s)).any() for s in range(3))
+    m = theorems.evaluate("e19/theorem6.6", inst)
+    assert 2 in m.details["stationary_depths"] and m.verdict != UNRESOLVED
 
 
 @pytest.fixture(scope="module")
@@ -93,3 +138,10 @@ def test_lemmas_4_5_and_4_6_for_tanh_with_n_above_d_name_the_failed_event():
 
     lam = kk.lambda_n(X, "tanh")
     assert gram.certificate(X, 16, 20, 0.1, lam)["every_draw_bound"] < 0.3
+
+
+def test_the_rate_audit_resolves_small_depths():
+    """At L = 4 the slow modes of H(Theta0) are not those of the late flow: the old rule never saw the decay term
+    spent (NaN constants, the audit inconclusive for that); in the late tangent kernel's basis it is."""
+    for w in dy._witnesses("theorem3.2", 3, 3, 2, 4):
+        assert math.isfinite(w.constant) and w.constant > 0
