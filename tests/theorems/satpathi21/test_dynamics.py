@@ -352,3 +352,20 @@ def test_lemma2_movement_slower_than_m_to_minus_half_is_caught(monkeypatch):
     monkeypatch.setattr(dyn, "sweep", _fake_movement(lambda m: 0.5 * (m / 100) ** 0.25))
     m = evaluate("satpathi21/lemma2", SWEEP)
     assert m.verdict == OUTSIDE and m.constants["movement_bound_ratio"] > 1
+
+
+def test_strategies_reach_n_2_and_steps_below_the_cap():
+    """Lemma 2's draws include n = 2; Theorem 4's include the steps 1, 10^-1/2 and 1/10 of the cap."""
+    from hypothesis import HealthCheck, given, settings
+
+    ns, fracs = set(), set()
+    lam_max = lambda inst: float(np.linalg.eigvalsh(dyn.net.ntk(np.asarray(inst["X"])))[-1])  # noqa: E731
+
+    @settings(max_examples=60, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(theorems.get("satpathi21/lemma2").strategy(), theorems.get("satpathi21/theorem4").strategy())
+    def draw(lemma2, theorem4):
+        ns.add(len(lemma2["X"]))
+        fracs.add(round(theorem4.get("step_size", 0) * lam_max(theorem4), 3) if "step_size" in theorem4 else 1.0)
+
+    draw()
+    assert 2 in ns and fracs == {1.0, round(10**-0.5, 3), 0.1}
