@@ -87,7 +87,24 @@ def test_gd_with_the_scaling_applied_twice_is_caught(monkeypatch):
     """The iterates then contract sqrt(m) times slower than (1 - c eta/2)^{k/2} says."""
     monkeypatch.setattr(train, "gd", gd_scaled_twice)
     m = evaluate("satpathi21/theorem4", SWEEP)
-    assert m.verdict == OUTSIDE and m.details["transient_ratio"] > 1
+    assert m.verdict == OUTSIDE and m.details["law_ratio"] > 1 and m.details["transient_ratio"] > 1
+
+
+def test_theorem4_slow_step_contraction_is_reported_not_judged(monkeypatch):
+    """Step lengths contracting at 0.8 of the theorem's per-step rate (transient ratio 1.25): the old
+    criterion called Theorem 4 false; the theorem says nothing about step lengths below its O(m^{-1/8})."""
+    real = dyn.sweep
+
+    def sweep(inst, mode):
+        res = real(inst, mode)
+        q = math.sqrt(1 - res["c"] * res["eta"] / 2) ** 0.8
+        runs = {m: [dict(r, step=r["step"][0] * q ** r["t"]) for r in rs] for m, rs in res["runs"].items()}
+        return dict(res, runs=runs)
+
+    monkeypatch.setattr(dyn, "sweep", sweep)
+    m = evaluate("satpathi21/theorem4", SWEEP)
+    assert m.details["transient_ratio"] == pytest.approx(1.25, rel=1e-3) and m.details["converges"]
+    assert m.verdict == INSIDE and m.ratio == m.details["law_ratio"]
 
 
 def test_gd_transient_and_convergence_of_the_correct_model():
@@ -299,3 +316,56 @@ def test_figure1_an_undefined_final_value_is_not_dropped(monkeypatch):
     assert evaluate("satpathi21/figure1", FIG).verdict == INSIDE
     curves["star"] = {**decreasing, 1600: np.full((5, 2), np.nan)}
     assert evaluate("satpathi21/figure1", FIG).verdict == UNRESOLVED
+
+
+# ------------------------------------------------------- lemma 2: the movement against its bound
+
+
+def _fake_movement(profile):
+    """A sweep whose movement is ``profile(m)`` times Lemma 2's explicit bound
+    ``4 sqrt(n(d+1)) ||f0 - Y|| / (c sqrt m)`` at every recorded t > 0."""
+    real = dyn.sweep
+
+    def sweep(inst, mode):
+        res = real(inst, mode)
+        n, d = np.asarray(inst["X"]).shape
+        runs = {}
+        for m, rs in res["runs"].items():
+            bound = lambda r: dyn.MOVE_BOUND * math.sqrt(n * (d + 1)) * r["residual"][0] / (res["c"] * math.sqrt(m))  # noqa: E731
+            runs[m] = [dict(r, move=profile(m) * bound(r) * (r["t"] > 0)) for r in rs]
+        return dict(res, runs=runs)
+
+    return sweep
+
+
+def test_lemma2_movement_rising_to_its_bound_holds(monkeypatch):
+    """A max over m neurons each bounded by C/sqrt(m) rises towards C: sqrt(m) max_k = 0.9 C (1 - 3 m^{-0.3}).
+    The old criterion (fitted exponent against -1/2) called this a violation; the bound holds."""
+    monkeypatch.setattr(dyn, "sweep", _fake_movement(lambda m: 0.9 * (1 - 3 * m**-0.3)))
+    m = evaluate("satpathi21/lemma2", SWEEP)
+    assert m.details["law_ratio"] > 1  # the old criterion's ratio
+    assert m.verdict == INSIDE and m.constants["movement_bound_ratio"] == pytest.approx(0.9 * (1 - 3 * 3162**-0.3))
+
+
+def test_lemma2_movement_slower_than_m_to_minus_half_is_caught(monkeypatch):
+    """Planted: movement C m^{-1/4} (half the bound at m = 100): above the bound by m = 3162."""
+    monkeypatch.setattr(dyn, "sweep", _fake_movement(lambda m: 0.5 * (m / 100) ** 0.25))
+    m = evaluate("satpathi21/lemma2", SWEEP)
+    assert m.verdict == OUTSIDE and m.constants["movement_bound_ratio"] > 1
+
+
+def test_strategies_reach_n_2_and_steps_below_the_cap():
+    """Lemma 2's draws include n = 2; Theorem 4's include the steps 1, 10^-1/2 and 1/10 of the cap."""
+    from hypothesis import HealthCheck, given, settings
+
+    ns, fracs = set(), set()
+    lam_max = lambda inst: float(np.linalg.eigvalsh(dyn.net.ntk(np.asarray(inst["X"])))[-1])  # noqa: E731
+
+    @settings(max_examples=60, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(theorems.get("satpathi21/lemma2").strategy(), theorems.get("satpathi21/theorem4").strategy())
+    def draw(lemma2, theorem4):
+        ns.add(len(lemma2["X"]))
+        fracs.add(round(theorem4.get("step_size", 0) * lam_max(theorem4), 3) if "step_size" in theorem4 else 1.0)
+
+    draw()
+    assert 2 in ns and fracs == {1.0, round(10**-0.5, 3), 0.1}
