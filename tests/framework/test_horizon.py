@@ -14,7 +14,7 @@ import theorems
 import theorems._horizon as hz
 import theorems.satpathi21.dynamics as dyn
 from tests.theorems.satpathi21.test_dynamics import SWEEP, X4, Y4
-from theorems._core import INSIDE, OUTSIDE, UNRESOLVED
+from theorems._core import INSIDE, UNRESOLVED
 
 
 @pytest.fixture(autouse=True)
@@ -111,4 +111,7 @@ def test_theorem4_transient_stops_where_the_step_lengths_are_rounding(monkeypatc
     assert m.verdict == INSIDE and m.details["converges"] and m.constants["transient_speedup_min"] > 2
     assert any(s["quantity"] == "||w(k+1) - w(k)||" for s in m.details["float_stops"])
     monkeypatch.setattr(hz, "float_stop", lambda values, scale: None)
-    assert evaluate("satpathi21/theorem4", inst).verdict == OUTSIDE
+    # fitted through the floor the transient reads as slower than the theorem's factor (reported: the
+    # transient is not judged, since Theorem 4 does not imply it)
+    through = evaluate("satpathi21/theorem4", inst)
+    assert through.constants["transient_speedup_min"] < 1 < through.details["transient_ratio"]
