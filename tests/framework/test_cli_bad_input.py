@@ -232,8 +232,8 @@ def test_subprocess_heartbeat_then_ctrl_c_exits_130():
         line = p.stderr.readline()
         assert line.startswith("eval: still running (5 s)"), line
         p.send_signal(signal.SIGINT)
-        _, rest = p.communicate(timeout=60)
-        assert p.returncode == 130
+        assert p.wait(timeout=60) == 130
+        rest = p.stderr.read()
     finally:
         p.kill()
     assert rest.strip().splitlines()[-1] == "interrupted" and "Traceback" not in rest
