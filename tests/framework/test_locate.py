@@ -12,13 +12,6 @@ from theorems._locate import anchor
 
 ROOT = Path(__file__).resolve().parents[2]
 
-#: Modules whose checks may still be tested only in a paper's shared test file, not yet in their own
-#: test_<module>.py: satpathi21's generalisation, lemma6 and figure1 tests live in test_dynamics.py until
-#: they are split. The exception lapses by itself once the module's own test file exists.
-SHARED_TESTS = {"theorems/satpathi21/generalisation.py": "tests/theorems/satpathi21/test_dynamics.py",
-                "theorems/satpathi21/lemma6.py": "tests/theorems/satpathi21/test_dynamics.py",
-                "theorems/satpathi21/figure1.py": "tests/theorems/satpathi21/test_dynamics.py"}
-
 
 @pytest.mark.parametrize("check_id", [c.id for c in theorems.checks()])
 def test_each_check_has_its_module_tests_and_report_section(check_id):
@@ -28,10 +21,7 @@ def test_each_check_has_its_module_tests_and_report_section(check_id):
     assert where["tests"], f"{check_id}: no tests/theorems/{paper}/test_<module>.py and no test file there names it"
     assert all(t.startswith(f"tests/theorems/{paper}/test_") and (ROOT / t).is_file() for t in where["tests"])
     own = f"tests/theorems/{paper}/test_{Path(where['module']).stem}.py"
-    if (ROOT / own).is_file() or where["module"] not in SHARED_TESTS:
-        assert where["tests"][0] == own, f"{check_id}: its tests belong in {own} (named after its module)"
-    else:
-        assert SHARED_TESTS[where["module"]] in where["tests"]
+    assert where["tests"][0] == own, f"{check_id}: its tests belong in {own} (named after its module)"
     assert where["report"] == f"reports/{paper}-sweep.md#{anchor(check_id)}"
 
 

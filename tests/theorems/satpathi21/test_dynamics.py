@@ -1,4 +1,4 @@
-"""The Satpathi–Srikant dynamics, series, generalisation and Figure 1 checks catch planted bugs.
+"""The Satpathi–Srikant dynamics checks (Lemma 2, Theorems 3 and 4) catch planted bugs.
 
 Each test first shows that the correct model passes, then plants one bug (by monkeypatching
 the model function the check calls, or by faking the law a sweep produces) and asserts that
@@ -7,47 +7,15 @@ an empty cache.
 """
 import math
 
-import mpmath
 import numpy as np
 import pytest
 
-import models.shallow_relu.ntk_series as series
 import models.shallow_relu.linearised as lin_mod
 import models.shallow_relu.training as train
 import theorems
 import theorems.satpathi21.dynamics as dyn
-import theorems.satpathi21.generalisation as gen
-from tests.models.shallow_relu.test_training import sphere
-from theorems._core import COUNTEREXAMPLE, HOLDS, INSIDE, OUTSIDE, UNRESOLVED, VACUOUS
-
-CORRECT_W_STAR = lin_mod.Linearisation.w_star
-CORRECT_C2P, CORRECT_D = series.c2p, series.d_coefficient
-CORRECT_GD = train.gd
-
-
-X4, Y4 = sphere(4, 3, 0)  # c = lambda_min(H) = 0.70
-SWEEP = {"X": X4.tolist(), "y": Y4.tolist(), "widths": [100, 316, 1000, 3162], "seeds": 4, "record": 40}
-X_ILL, Y_ILL = sphere(4, 2, 3)  # two nearly parallel points: c = 0.016
-
-
-@pytest.fixture(autouse=True)
-def empty_caches(monkeypatch):
-    monkeypatch.setattr(dyn, "_CACHE", {})
-    monkeypatch.setattr(gen, "_CACHE", {})
-    CORRECT_D.cache_clear()
-    CORRECT_C2P.cache_clear()
-    yield
-    CORRECT_D.cache_clear()
-    CORRECT_C2P.cache_clear()
-
-
-def evaluate(check_id, inst):
-    return theorems.get(check_id).evaluate(inst)
-
-
-def w_star_without_p0perp(self, y):
-    """Planted bug: w*_L = grad f0 G0^{-1} Y, forgetting P0perp w(0)."""
-    return self.vjp(self.solve(np.asarray(y, dtype=np.float64)))
+from theorems._core import INSIDE, OUTSIDE, UNRESOLVED, VACUOUS
+from tests.theorems.satpathi21._shared import CORRECT_GD, SWEEP, X4, X_ILL, Y4, Y_ILL, empty_caches, evaluate, w_star_without_p0perp  # noqa: F401 (fixture)
 
 
 def gd_scaled_twice(X, y, params, *, step_size, **kw):
@@ -161,101 +129,6 @@ def test_residual_rate_with_the_scaling_applied_twice_is_caught(monkeypatch):
     assert m.verdict == OUTSIDE and m.constants["rate_ratio_at_largest_m"] > 1
 
 
-# ------------------------------------------------------------------------------- lemma 6
-
-PAIR = {"X": [[1.0, 1.0, 1.0], [1.0, -1.0, 0.5]], "terms": 30}
-PAIR["X"][1] = (np.array(PAIR["X"][1]) / np.linalg.norm(PAIR["X"][1]) * math.sqrt(3)).tolist()
-PAIR["X"][0] = (np.array(PAIR["X"][0]) / np.linalg.norm(PAIR["X"][0]) * math.sqrt(3)).tolist()
-
-
-def test_lemma6_printed_coefficients_hold():
-    m = evaluate("satpathi21/lemma6", PAIR)
-    assert m.verdict == HOLDS, m.explain()
-
-
-def test_lemma6_catches_a_wrong_double_factorial(monkeypatch):
-    """Planted bug: (2p-1)!! instead of (2p-3)!! in c_2p."""
-
-    def c2p(p, d):
-        with mpmath.workdps(series.DPS):
-            return mpmath.fac2(2 * p - 1) * (d + 1) / (2 * mpmath.pi * mpmath.fac2(2 * p - 2) * (2 * p - 1))
-
-    monkeypatch.setattr(series, "c2p", c2p)
-    assert evaluate("satpathi21/lemma6", PAIR).verdict == COUNTEREXAMPLE
-
-
-def test_lemma6_catches_a_coefficient_off_by_one_part_in_1e25(monkeypatch):
-    correct = series.d_coefficient
-    monkeypatch.setattr(series, "d_coefficient", lambda k, d: correct(k, d) * (1 + (mpmath.mpf(10) ** -25 if k == 7 else 0)))
-    assert evaluate("satpathi21/lemma6", PAIR).verdict == COUNTEREXAMPLE
-
-
-# -------------------------------------------------------------- lemma 5, theorem 7 (small sweeps)
-
-GEN = {"d": 2, "sizes": [8, 16, 32], "p": 1, "width": 200, "seeds": 2, "test_points": 300, "max_steps": 300}
-#: well-conditioned (d = 5, n <= 16): Lemma 5's decay term is spent within 2000 steps
-GEN_SPENT = {"d": 5, "sizes": [4, 8, 16], "p": 1, "width": 200, "seeds": 2, "test_points": 300, "max_steps": 2000}
-
-
-def _fake_rows(exponent):
-    def sweep(inst):
-        rows = []
-        for n in inst["sizes"]:
-            for seed in range(inst["seeds"]):
-                v = 0.5 * n**exponent * (1 + 0.01 * seed)
-                rows.append(
-                    {"n": int(n), "seed": seed, "c": 0.5, "eta": 0.1, "k": np.array([0, 2000]), "D": np.array([1.0, v]),
-                     "E": v, "E_se": 0.0, "E_kr": v, "yHy": 1.0, "train_residual": 0.0}
-                )
-        return rows
-
-    return sweep
-
-
-@pytest.mark.parametrize("check_id", ["satpathi21/lemma5", "satpathi21/theorem7"])
-def test_generalisation_laws_slower_than_n_to_minus_half_are_caught(monkeypatch, check_id):
-    monkeypatch.setattr(gen, "sweep", _fake_rows(-0.2))
-    assert evaluate(check_id, GEN).verdict == OUTSIDE
-    monkeypatch.setattr(gen, "sweep", _fake_rows(-0.7))
-    assert evaluate(check_id, GEN).verdict == INSIDE
-
-
-def test_theorem7_real_sweep_runs_and_reports():
-    """At d = 2 the decay term (1 - c eta/2)^K (Y^T H^-1 Y + 1) is still ~10^4 times the test error
-    after 300 steps: the n-law would be the transient's, so none is fitted (unresolved, with numbers)."""
-    m = evaluate("satpathi21/theorem7", GEN)
-    assert set(m.details["error_by_n"]) == {8, 16, 32}
-    assert m.verdict == UNRESOLVED and "horizon too short" in m.explain()
-    assert math.isnan(m.constants["exponent"]) and math.isfinite(m.details["truncated_fit"]["slope"])
-    assert m.details["horizon"]["decay_share_max"] > 1e3 and m.details["horizon"]["horizon_needed"] > 300
-
-
-def test_lemma5_catches_a_wrong_kernel_regression_predictor(monkeypatch):
-    """Planted bug: f_KR of eq. (8) replaced by the zero predictor; D(n) then tends to E f^2,
-    which does not shrink with n."""
-    assert evaluate("satpathi21/lemma5", GEN_SPENT).verdict == INSIDE
-    monkeypatch.setattr(gen, "_CACHE", {})
-    monkeypatch.setattr(lin_mod, "kernel_regression", lambda X, y, Xnew: np.zeros(len(Xnew)))
-    m = evaluate("satpathi21/lemma5", GEN_SPENT)
-    assert m.verdict == OUTSIDE, m.constants
-
-
-# ------------------------------------------------------------------------------ figure 1
-
-FIG = {"widths": [100, 400, 1600], "seeds": 2, "steps": 150}
-
-
-def test_figure1_claims_hold_for_the_correct_model():
-    m = evaluate("satpathi21/figure1", FIG)
-    assert m.verdict == INSIDE, m.explain()
-
-
-def test_figure1_catches_w_star_without_p0perp(monkeypatch):
-    monkeypatch.setattr(lin_mod.Linearisation, "w_star", w_star_without_p0perp)
-    m = evaluate("satpathi21/figure1", FIG)
-    assert m.verdict == OUTSIDE and m.constants["star_max_consecutive_ratio"] > 1
-
-
 # --------------------------------------------------- no silent skips (issue 14, kind 3)
 
 SMALL = {"X": X4.tolist(), "y": Y4.tolist(), "widths": [100, 200, 400, 800], "seeds": 3, "record": 20}
@@ -301,21 +174,6 @@ def test_theorem4_a_step_that_overflows_counts_against_convergence(monkeypatch):
     monkeypatch.setattr(dyn, "sweep", sweep)
     m = evaluate("satpathi21/theorem4", SMALL)
     assert not m.details["converges"] and m.verdict != INSIDE
-
-
-def test_figure1_an_undefined_final_value_is_not_dropped(monkeypatch):
-    """Planted: the mean final ||w - w*|| at the largest width is NaN (a run that overflowed);
-    max() over the consecutive ratios used to drop it and say 'inside envelope'."""
-    import theorems.satpathi21.figure1 as fig
-
-    ws = [100, 400, 1600]
-    decreasing = {m: np.full((5, 2), 1.0 / m) for m in ws}
-    curves = {q: dict(decreasing) for q in fig.QUANTITIES}
-    fake = {"k": np.arange(5), "curves": curves, "widths": ws, "seeds": 2, "loss": "mse", "eta": 0.1, "c": 0.5, "steps": 5}
-    monkeypatch.setattr(fig, "run", lambda *a, **k: fake)
-    assert evaluate("satpathi21/figure1", FIG).verdict == INSIDE
-    curves["star"] = {**decreasing, 1600: np.full((5, 2), np.nan)}
-    assert evaluate("satpathi21/figure1", FIG).verdict == UNRESOLVED
 
 
 # ------------------------------------------------------- lemma 2: the movement against its bound
