@@ -63,6 +63,8 @@ N_EVAL = 20
 C_N = 8.0
 #: Proposition 5.1's depth constant
 PROP51_DEPTH = 3000
+#: Proposition 5.1's audited constant: max_t c_t / c_n on a run whose radius still to come is spent (NaN before)
+RADIUS = "max_t c_t/c_n"
 
 #: what the strategy leaves out of the declared ranges (``Check.quantifiers``), and why
 NOT_REACHED = ("not reached: m >= 16 (a run at L = 400 takes ~20 s); tanh with n > d: lambda_n <= 1.5e-3 (n = 3, d = 2) "
@@ -78,13 +80,15 @@ SLOW_CLUSTER = 1.1
 MIN_FIT_POINTS = 5
 #: most reruns at a longer horizon to spend the decay term
 MAX_RERUNS = 3
+#: the largest width and depth an instance may have (the cost estimate refuses what does not fit first)
+M_MAX, L_MAX = 10_000, 100_000
 
 FIELDS = (
     Field("activation", "str", "relu | tanh"),
     Field("X", "matrix", "data points on the unit sphere, n x d"),
     Field("y", "vector", "labels, |y_i| <= 1"),
-    Field("m", "int", "width of every block", minimum=1, maximum=1000),
-    Field("L", "int", "depth (L - 1 blocks)", minimum=2, maximum=20_000),
+    Field("m", "int", "width of every block", minimum=1, maximum=M_MAX),
+    Field("L", "int", "depth (L - 1 blocks)", minimum=2, maximum=L_MAX),
     Field("seed", "int", "seed of the initialisation (2.5)", required=False, default=0, minimum=0),
     Field("kappa", "float", "GD step eta = kappa lambda_n / L (Theorem 7.1's unnamed constant)", required=False, default=10.0, minimum=0),
     Field("steps", "int", "GD steps for Theorem 7.1 (default: until the bound has decayed by e^-3)", required=False, minimum=1, maximum=200_000),
@@ -308,7 +312,8 @@ def _rate_measurement(check: str, inst: dict, runs: list, sp: _horizon.Spent, ho
     resolved = sp.ok or sup > 1
     return Measurement(
         check=check, lhs=ratio, rhs=1.0, ratio=ratio, regime=regime_of(MEASURED, hyps), hypotheses=hyps,
-        constants={"max_t R/bound": sup, "rate_ratio": rate, "1/rate_ratio": 1 / rate if rate > 0 else math.inf,
+        constants={"max_t R/bound": sup, "rate_ratio": rate,
+                   "1/rate_ratio": 1 / rate if rate > 0 else (math.inf if sp.ok else math.nan),  # not spent: no rate, NaN
                    "R_0": float(run["risk"][0]), "R_end": float(run["risk"][win["end"] - 1]), **extra, **consts},
         details={"horizon": {**sp.to_json(), "run": horizon}, "fit_window": [float(run["h"][win["start"]]) if win["start"] < len(run["h"]) else None,
                                                                             float(run["h"][win["end"] - 1])],
@@ -375,7 +380,7 @@ def _evaluate_51(inst: dict) -> Measurement:
     resolved = sp.ok or ratio > 1
     return Measurement(
         check="e19/proposition5.1", lhs=float(fl["radius"].max()), rhs=c_n, ratio=ratio, regime=regime_of(MEASURED, hyps), hypotheses=hyps,
-        constants={"max_t c_t": float(fl["radius"].max()), "c_n = 8/lambda_n": c_n, **consts},
+        constants={"max_t c_t": float(fl["radius"].max()), "c_n = 8/lambda_n": c_n, RADIUS: ratio if sp.ok else math.nan, **consts},
         details={"radius": fl["radius"].tolist(), "t": fl["t"].tolist(), "horizon": {**sp.to_json(), "run": horizon},
                  "frozen_modes": frozen_modes(fl)},
         resolved=resolved, unresolved_reason="" if resolved else _unresolved(sp, "movement so far (the radius still to come)", []),
@@ -390,8 +395,8 @@ def _depths(inst: dict) -> tuple[list[int], int]:
     if not isinstance(seeds, (int, float)) or isinstance(seeds, bool) or not float(seeds).is_integer():
         raise InstanceError(f"field 'depths': seeds must be an integer, got {seeds!r}"[:200])
     seeds = int(seeds)
-    if len(depths) < 3 or seeds < 1 or max(depths) > 20_000:
-        raise InstanceError("field 'depths': give at least 3 depths in [2, 20000] and an integer seeds >= 1")
+    if len(depths) < 3 or seeds < 1 or max(depths) > L_MAX:
+        raise InstanceError(f"field 'depths': give at least 3 depths in [2, {L_MAX}] and an integer seeds >= 1")
     return depths, seeds
 
 
@@ -507,51 +512,83 @@ def strategy():
 # ------------------------------------------------------------------------------ audits
 
 
+#: Theorem 7.1's audit family runs GD with eta = AUDIT_KAPPA lambda_n / L: the bound decays by e^-3 in
+#: 24 / (kappa lambda_n^2) steps (~390 for the relu data here; the default kappa = 10 needs ~2000), and the
+#: step stays ~10x below the stable one (kappa lambda_n lambda_max(H(Theta0)) ~ 0.16)
+AUDIT_KAPPA = 50.0
+#: the audited constant of each check (``Measurement.constants``): O constants, uniform in L, m and n
+AUDITED = {"theorem7.1": "1/rate_ratio", "theorem3.2": "1/rate_ratio", "proposition5.1": RADIUS, "theorem6.6": "front_constant_max"}
+
+
+def _constant(which: str, inst: dict, L: int) -> float:
+    """The audited constant (:data:`AUDITED`) of one validated instance, on its run extended until the rule
+    of :mod:`theorems._horizon` is spent: Theorem 6.6's front constant (:func:`front_constant`), Proposition
+    5.1's ``max_t c_t / c_n``, Theorems 3.2's (flow) and 7.1's (GD) ``1/rate_ratio`` (infinite where R does
+    not decay). NaN where the decay term (or the movement still to come) is not spent within ``max_horizon``:
+    a truncated run gives no number, and the audit is then inconclusive."""
+    if which == "theorem6.6":
+        runs, sp, _ = gap_runs(inst, L, [0])
+        return front_constant(float(runs[0]["gap"].max()), runs[0]["lam"], inst["X"].shape[0], L) if sp.ok else math.nan
+    if which == "proposition5.1":
+        runs, sp, _ = _extend(_flows(inst, L, [0]), inst, _movement_spent)
+        return float(runs[0]["radius"].max()) * runs[0]["lam"] / C_N if sp.ok else math.nan
+    run_at = (lambda h: [_gd_run(inst, h)]) if which == "theorem7.1" else _flows(inst, L, [0])
+    runs, sp, _ = _extend(run_at, inst, lambda r: _rate_spent(r)[0])
+    if not sp.ok:
+        return math.nan
+    rate = _rate(runs[0], _rate_spent(runs[0])[1])
+    return 1 / rate if rate > 0 else math.inf
+
+
 def _witnesses(which: str, n: int, d: int, m: int, L: int) -> list:
     """The audit family at one scale: both activations, slow labels (the bottom eigenvector of H(Theta0), the
-    worst case of the rate), seed 0, well-separated data (:func:`instance`); per instance
-    Theorem 6.6's front constant (:func:`front_constant`) or Theorem 3.2's ``1/rate_ratio``, computed on
-    the spent run (NaN where the horizon could not be spent: the audit is then inconclusive)."""
+    worst case of the rate), seed 0, well-separated data (:func:`instance`; Theorem 7.1 with
+    ``kappa = AUDIT_KAPPA``); per instance the audited constant (:func:`_constant`, NaN where the horizon
+    could not be spent)."""
     from theorems._audit import Witness
 
     out = []
     for act in sr.ACTIVATIONS:
-        for labels in ("slow",):
-            raw = instance(act, n, d, m, L, 0, labels)
-            inst = _SPEC.validate(raw)
-            if which == "theorem6.6":
-                runs, sp, _ = gap_runs(inst, L, [0])
-                c = front_constant(float(runs[0]["gap"].max()), runs[0]["lam"], n, L) if sp.ok else math.nan
-            else:
-                runs, sp, _ = _extend(_flows(inst, L, [0]), inst, lambda r: _rate_spent(r)[0])
-                rate = _rate(runs[0], _rate_spent(runs[0])[1]) if sp.ok else math.nan
-                c = 1 / rate if rate > 0 else (math.inf if sp.ok else math.nan)
-            out.append(Witness(c, {**raw, "design": f"{act}, {labels} labels, n={n}, d={d}, m={m}, L={L}"}))
+        raw = instance(act, n, d, m, L, 0, "slow", kappa=AUDIT_KAPPA if which == "theorem7.1" else 10.0)
+        c = _constant(which, _SPEC.validate(raw), L)
+        out.append(Witness(c, {**raw, "design": f"{act}, slow labels, n={n}, d={d}, m={m}, L={L}"}))
     return out
 
 
-#: why the e19 flow audits span one to 1.5 decades: a flow costs ~ L m n steps x 61 records (L = 400 takes ~20 s)
-SHORT_FLOWS = "a gradient-flow run costs ~L m n per step over ~1e3 steps; the audit stays under ~60 s on one core"
+#: the audited depths: L = 3 (two blocks; L = 2 has one, H(Theta0) of rank m < n and R does not decay at
+#: a rate) to 30000. The number of steps to the horizon does not grow with L (the step is ~1/(L lambda_max),
+#: the horizon L lambda_n t ~ const: ~300 flow steps), so a run costs O(L) per step: ~30 s per activation at
+#: L = 30000 on one core, the whole L audit ~70 s
+AUDIT_DEPTHS = (3, 30, 300, 3000, 30000)
+#: the audited widths, at depth 4 (three blocks; at L = 16, m = 10000 would cost 5x more): a run costs O(m) per
+#: step, the whole m audit ~6 s
+AUDIT_WIDTHS = (1, 10, 100, 1000, 10000)
+#: why the n audits span one decade
+SHORT_N = ("n data points need d >= n - 1 (well-separated data) and an n x n kernel: a step costs ~n^2 L m and "
+           "the horizon ~lambda_max/lambda_n steps, both growing with n, and no structured family keeps n's cost flat: "
+           "the flows at n = 20 (L = 16) take ~13 s for the two activations (the n audit ~17 s), n = 200 would "
+           "need d = 200 and ~100x the work per step")
+#: why Theorem 7.1 has no n audit: GD's step count to a fixed decay of the bound grows like 1/(kappa lambda_n^2)
+NO_N_71 = ("GD needs 24/(kappa lambda_n^2) steps to the horizon and lambda_n falls with n: at kappa = 50, L = 16 the "
+           "n = 8 family took 221 s and n = 20 is refused by the cost limit (3.6e6 steps, ~1.8 h)")
 
 
 def _audits(which: str) -> tuple:
+    """The uniformity audits of :data:`AUDITED`'s constant: in L (four decades), in m (four decades, Theorems
+    3.2, 7.1 and Proposition 5.1) and in n (one decade, :data:`SHORT_N`; Theorem 6.6 and Proposition 5.1;
+    Theorem 7.1 is not audited in n: :data:`NO_N_71`)."""
     from theorems._audit import O, Uniformity
 
-    if which == "theorem6.6":
-        const = "front_constant_max"
-        return (Uniformity("L", const, O, lambda L: _witnesses(which, 3, 3, 2, int(L)), (4, 8, 16, 32, 64),
-                           what="relu and tanh, slow labels, n = d = 3, m = 2, one flow per depth",
-                           short_range_why=SHORT_FLOWS),
-                Uniformity("n", const, O, lambda n: _witnesses(which, int(n), int(n), 2, 16), (2, 4, 8, 20),
-                           what="relu and tanh, slow labels, d = n (orthogonal rows plus noise), m = 2, L = 16",
-                           short_range_why=SHORT_FLOWS))
-    const = "1/rate_ratio"
-    return (Uniformity("L", const, O, lambda L: _witnesses(which, 3, 3, 2, int(L)), (4, 8, 16, 32, 64),
-                       what="relu and tanh, slow labels, n = d = 3, m = 2 (the flows of the theorem6.6 audit)",
-                       short_range_why=SHORT_FLOWS),
-            Uniformity("m", const, O, lambda m: _witnesses(which, 3, 3, int(m), 16), (1, 2, 4, 8, 16),
-                       what="relu and tanh, slow labels, n = d = 3, L = 16",
-                       short_range_why=SHORT_FLOWS))
+    const, what = AUDITED[which], "relu and tanh, slow labels" + (f", kappa = {AUDIT_KAPPA:g}" if which == "theorem7.1" else "")
+    out = [Uniformity("L", const, O, lambda L: _witnesses(which, 3, 3, 2, int(L)), AUDIT_DEPTHS,
+                      what=f"{what}, n = d = 3, m = 2, one run per depth")]
+    if which in ("theorem3.2", "theorem7.1", "proposition5.1"):
+        out.append(Uniformity("m", const, O, lambda m: _witnesses(which, 3, 3, int(m), 4), AUDIT_WIDTHS,
+                              what=f"{what}, n = d = 3, L = 4"))
+    if which in ("theorem6.6", "proposition5.1"):
+        out.append(Uniformity("n", const, O, lambda n: _witnesses(which, int(n), int(n), 2, 16), (2, 4, 8, 20),
+                              what=f"{what}, d = n (orthogonal rows plus noise), m = 2, L = 16", short_range_why=SHORT_N))
+    return tuple(out)
 
 
 _CHECKS = [
@@ -618,7 +655,7 @@ for _id, _fn, _title, _eq in _CHECKS:
             evaluate_validated=_fn,
             strategy=strategy,
             sweep={"quick": 4, "full": 40},
-            notes=NOT_REACHED,
-            uniform_in=_audits(_id) if _id in ("theorem3.2", "theorem6.6") else (),
+            notes=NOT_REACHED + (f"; not audited in n: {NO_N_71}" if _id == "theorem7.1" else ""),
+            uniform_in=_audits(_id),
         )
     )

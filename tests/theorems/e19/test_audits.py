@@ -145,3 +145,98 @@ def test_the_rate_audit_resolves_small_depths():
     spent (NaN constants, the audit inconclusive for that); in the late tangent kernel's basis it is."""
     for w in dy._witnesses("theorem3.2", 3, 3, 2, 4):
         assert math.isfinite(w.constant) and w.constant > 0
+
+
+# ------------------------------------------------------------------ uniformity audits (issue 14)
+
+
+def _short(cid: str, params=("L",), scales=(3, 6, 12, 30)):
+    """The check ``cid`` with its declared audit families at small scales (a short range: never ``uniform``)."""
+    import dataclasses
+
+    from theorems._audit import Uniformity
+
+    check = theorems.get(cid)
+    us = tuple(dataclasses.replace(u, scales=scales, short_range_why="test: small scales")
+               for u in check.uniform_in if u.param in params)
+    assert len(us) == len(params)
+    return dataclasses.replace(check, uniform_in=us)
+
+
+def test_every_dynamics_check_declares_its_hidden_constant_with_four_decades_in_L():
+    """Theorem 7.1 and Proposition 5.1 declared no audit (their verdict rested on the rows alone); now every
+    dynamics check audits its constant, an O constant, in L over four decades and in m or n."""
+    from theorems._audit import O
+
+    want = {"theorem7.1": {"L", "m"}, "theorem3.2": {"L", "m"}, "proposition5.1": {"L", "m", "n"}, "theorem6.6": {"L", "n"}}
+    for cid, params in want.items():
+        us = {u.param: u for u in theorems.get(f"e19/{cid}").uniform_in}
+        assert set(us) == params, cid
+        assert all(u.constant == dy.AUDITED[cid] and u.kind == O for u in us.values()), cid
+        assert not us["L"].short and max(us["L"].scales) / min(us["L"].scales) >= 1e4, cid
+        assert "m" not in us or not us["m"].short
+        assert "n" not in us or ("n x n" in us["n"].short_range_why and us["n"].short)
+
+
+def test_the_theorem71_verdict_rests_on_its_audit():
+    from theorems._audit import check_verdict
+
+    for cid in ("e19/theorem7.1", "e19/proposition5.1"):
+        assert check_verdict(theorems.get(cid), "measured only", None) == "not audited"  # was "measured only"
+        assert check_verdict(theorems.get(cid), "measured only", {"kind": "ok", "result": {"verdict": "non-uniform in L"}}) \
+            == "false as printed: non-uniform in L (audit)"
+
+
+def test_the_audited_depths_and_widths_are_admissible_instances():
+    """L = 30000 and m = 10000 (the audits' largest scales) were refused by the old field maxima (20000, 1000)."""
+    for m, L in ((2, max(dy.AUDIT_DEPTHS)), (max(dy.AUDIT_WIDTHS), 4)):
+        inst = dy._SPEC.validate(dy.instance("relu", 3, 3, 1, 2, 0) | {"m": m, "L": L})
+        assert (inst["m"], inst["L"]) == (m, L)
+
+
+@pytest.fixture(scope="module")
+def memo():
+    """:func:`theorems.e19.dynamics._constant` computed once per instance in this module (the GD runs are not cached)."""
+    real, seen = dy._constant, {}
+
+    def constant(which, inst, L):
+        k = (which, dy._key(inst), L)
+        if k not in seen:
+            seen[k] = real(which, inst, L)
+        return seen[k]
+    return constant
+
+
+@pytest.mark.parametrize("cid", ["e19/theorem7.1", "e19/proposition5.1"])
+def test_the_new_audits_run_at_small_scales_and_find_a_finite_constant(cid, memo, monkeypatch):
+    from theorems._audit import audit
+
+    monkeypatch.setattr(dy, "_constant", memo)
+    res = audit(_short(cid))
+    r = res["params"]["L"]
+    assert all(math.isfinite(c) and c > 0 for c in r["worst_constant"]), r
+    assert not r["verdict"].startswith("non-uniform") and res["verdict"] == "inconclusive"  # short: never uniform
+
+
+@pytest.mark.parametrize("cid", ["e19/theorem7.1", "e19/proposition5.1"])
+def test_the_audit_says_non_uniform_for_a_planted_constant_that_grows_with_L(cid, memo, monkeypatch):
+    from theorems._audit import audit
+
+    monkeypatch.setattr(dy, "_constant", lambda which, inst, L: memo(which, inst, L) * L)  # planted: x L
+    res = audit(_short(cid))
+    assert res["verdict"] == "non-uniform in L", res["params"]["L"]
+
+
+def test_a_scale_whose_decay_term_is_not_spent_gives_nan_not_a_number(small):
+    """Rule 1 of theorems._horizon: a truncated run gives no constant. Theorem 7.1's (and 3.2's) 1/rate_ratio was
+    infinite there (1/NaN read as a rate <= 0), an overflow the audit took for the worst constant; it is NaN now,
+    as is Proposition 5.1's radius constant, and so is every audited constant of a truncated run."""
+    short = dict(small, horizon=0.1, max_horizon=0.1)
+    for cid in ("e19/theorem7.1", "e19/theorem3.2"):
+        assert math.isnan(theorems.evaluate(cid, short).constants["1/rate_ratio"]), cid
+    assert math.isnan(theorems.evaluate("e19/proposition5.1", short).constants[dy.RADIUS])
+    full = theorems.evaluate("e19/proposition5.1", small)
+    assert full.constants[dy.RADIUS] == pytest.approx(full.ratio)
+    inst = dy._SPEC.validate(short)
+    for which in dy.AUDITED:
+        assert math.isnan(dy._constant(which, inst, inst["L"])), which
