@@ -39,7 +39,7 @@ REFUSES = {
         Refusal(w(e19_gram, L=10**20), field="L", name="lemma4.4 L 1e20"),
     ),
     "e19/theorem7.1": (
-        Refusal(w(e19_dyn, m=1000, L=20_000, steps=200_000), field="L", name="theorem7.1 L and m at their maxima"),
+        Refusal(w(e19_dyn, m=10_000, L=100_000, steps=200_000), field="L", name="theorem7.1 L and m at their maxima"),
         Refusal(w(e19_dyn, m=1000, L=15_000, steps=10), field="L", name="theorem7.1 L just above memory", edge="memory"),
         Refusal(w(e19_dyn, m=4, L=400, steps=90_000), field="steps", name="theorem7.1 steps just above work", edge="work"),
         Refusal(w(e19_dyn, activation="sigmoid"), mentions="activation", name="theorem7.1 activation unknown"),

@@ -27,6 +27,12 @@ below 3/4 (tanh with n > d, m >= 2) Lemma 4.4's event, on which the proofs of Th
 is certified false, and the rates ``L lambda_n / 2``, ``lambda_n eta L / 8`` then outrun the slow direction
 of ``H(Theta0)`` (its eigenvalue is ~``lambda_min(K_m)``) for labels along it.
 
+Uniformity audits (issue 14, :func:`_audits`): each check's hidden constant (:data:`AUDITED`: Theorem 7.1's and
+3.2's ``1/rate_ratio``, Proposition 5.1's ``max_t c_t/c_n``, Theorem 6.6's front constant; all O constants) is
+followed over L = 3..30000 and (7.1, 3.2, 5.1) m = 1..10000, four decades each: with the step ~1/(L lambda_max)
+the steps to the horizon do not grow with L, so a depth costs O(L) per step; n spans one decade (5.1, 6.6:
+:data:`SHORT_N`), Theorem 7.1 none (:data:`NO_N_71`). A scale whose run is not spent gives NaN, not a number.
+
 The targets are the instance's labels ``y``; :func:`instance` draws them at random or adversarially
 (``y`` along the eigenvector of the smallest eigenvalue of ``H(Theta0)``, the slowest direction).
 """
@@ -557,8 +563,9 @@ def _witnesses(which: str, n: int, d: int, m: int, L: int) -> list:
 
 #: the audited depths: L = 3 (two blocks; L = 2 has one, H(Theta0) of rank m < n and R does not decay at
 #: a rate) to 30000. The number of steps to the horizon does not grow with L (the step is ~1/(L lambda_max),
-#: the horizon L lambda_n t ~ const: ~300 flow steps), so a run costs O(L) per step: ~30 s per activation at
-#: L = 30000 on one core, the whole L audit ~70 s
+#: the horizon L lambda_n t ~ const: ~300 flow steps), so a run costs O(L) per step: L = 20000 took ~20 s per
+#: activation on an idle core; measured on a loaded 2-core machine, a whole audit took 54 s (7.1), 76 s (3.2),
+#: 83 s (6.6) and 92 s (5.1) of CPU, its L = 30000 scale about 3/4 of that
 AUDIT_DEPTHS = (3, 30, 300, 3000, 30000)
 #: the audited widths, at depth 4 (three blocks; at L = 16, m = 10000 would cost 5x more): a run costs O(m) per
 #: step, the whole m audit ~6 s
