@@ -240,3 +240,27 @@ def test_a_scale_whose_decay_term_is_not_spent_gives_nan_not_a_number(small):
     inst = dy._SPEC.validate(short)
     for which in dy.AUDITED:
         assert math.isnan(dy._constant(which, inst, inst["L"])), which
+
+
+@pytest.mark.parametrize("cid", ["e19/theorem7.1", "e19/proposition5.1"])
+def test_an_audit_over_truncated_runs_is_inconclusive_not_fitted(cid, monkeypatch):
+    """Planted: every run of the family stops at horizon 0.1 (max_horizon 0.1), its decay term not spent: each
+    scale's worst constant is NaN and the audit fits nothing."""
+    from theorems._audit import audit
+
+    real = dy.instance
+    monkeypatch.setattr(dy, "instance", lambda *a, **k: dict(real(*a, **k), horizon=0.1, max_horizon=0.1))
+    r = audit(_short(cid))["params"]["L"]
+    assert all(math.isnan(float(c)) for c in r["worst_constant"]) and r["exponent"] is None and r["verdict"] == "inconclusive", r
+
+
+def test_a_rate_fitted_before_the_kernel_has_moved_is_unresolved():
+    """Slow labels (the bottom eigenvector of H(Theta0)) at horizon 0.1: the residual already lies in the slow
+    modes of the last iterate's kernel, so the old rule called the run spent and Theorem 3.2 fitted the initial
+    rate (rate_ratio 1.41, inside envelope), though Theta had yet to do most of its moving (the movement still to
+    come 12x that so far). Now the movement must be spent too: unresolved, no rate, and the horizon that would do."""
+    inst = dict(dy.instance("relu", 3, 3, 2, 8, 0, "slow"), horizon=0.1, max_horizon=0.1)
+    for cid in ("e19/theorem3.2", "e19/theorem7.1"):
+        m = theorems.evaluate(cid, inst)
+        assert m.verdict == UNRESOLVED and math.isnan(m.constants["rate_ratio"]), cid
+        assert m.details["horizon"]["horizon_needed"] > 0.5, cid
