@@ -164,6 +164,7 @@ def _gen_width(inst, m):
     return math.inf if inst.get("model") == "kernel" else inst.get("width")
 
 
+#: reach from m = 10: below, GD's Gram G0 can vanish (every neuron inactive at width 1: eta = 1/lambda_max(G0) undefined)
 GEN_WIDTH = Quantifier("m", "network width (the statements: m large enough; model kernel is the limit m -> infinity)",
-                       1, math.inf, integer=True, of=_gen_width)
+                       1, math.inf, integer=True, of=_gen_width, reach=(10, 1000))
 GENERALISATION = (SIZES, DIM, DEGREE, GEN_WIDTH)
