@@ -52,7 +52,9 @@ def fit_power_law(x, y, level: float = 0.95) -> PowerLaw:
     se = math.sqrt(s2 / float(((lx - lx.mean()) ** 2).sum()))
     t = float(stats.t.ppf(0.5 + level / 2, N - 2))
     b = float(coef[0])
-    return PowerLaw(b, b - t * se, b + t * se, float(math.exp(coef[1])), int(N), **counts)
+    with np.errstate(over="ignore"):  # a steep fit over a narrow range: the constant overflows to inf
+        constant = float(np.exp(coef[1]))
+    return PowerLaw(b, b - t * se, b + t * se, constant, int(N), **counts)
 
 
 def law_ratio(fit: PowerLaw, claimed: float) -> float:

@@ -157,4 +157,14 @@ LEMMA1 = (N, D, N_VS_D, DATA, THETA_ANY)
 LEMMA1_BOUND = (N, D, N_VS_D, DATA, THETA_MIN)  # under Lemma 1's condition theta_min < 1
 DYNAMICS = (N, D, N_VS_D, DATA, THETA_ANY, WIDTH, LABELS, KAPPA, HORIZON)
 GD = DYNAMICS + (STEP,)
-GENERALISATION = (SIZES, DIM, DEGREE, WIDTH)
+
+
+def _gen_width(inst, m):
+    """The sweep's width; infinite for the kernel limit (``model: kernel``)."""
+    return math.inf if inst.get("model") == "kernel" else inst.get("width")
+
+
+#: reach from m = 10: below, GD's Gram G0 can vanish (every neuron inactive at width 1: eta = 1/lambda_max(G0) undefined)
+GEN_WIDTH = Quantifier("m", "network width (the statements: m large enough; model kernel is the limit m -> infinity)",
+                       1, math.inf, integer=True, of=_gen_width, reach=(10, 1000))
+GENERALISATION = (SIZES, DIM, DEGREE, GEN_WIDTH)

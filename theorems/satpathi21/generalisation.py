@@ -27,6 +27,13 @@ Both are *measured*: m, kappa, eta and the number of steps the statements requir
 ``eta = 1/lambda_max(G0)`` and at most ``max_steps`` steps; the final training residual is
 reported. Expectations over x are Monte-Carlo means over the test points (their standard error
 is reported).
+
+``model: kernel`` is the limit m -> infinity, inside the width hypothesis at every n and d
+(:func:`kernel_sweep`): GD on the linearised model in closed form (any number of steps for one
+eigendecomposition), D and E averaged over the initial output (a Gaussian process there), the
+points drawn at a cost independent of d (:mod:`models.shallow_relu.kernel_limit`). Its plateau
+``D(n, K)`` is the initial output's kernel-regression residual: the finite-width error is absent.
+The uniformity audits run there (:mod:`theorems.satpathi21._generalisation_audits`).
 """
 from __future__ import annotations
 
@@ -35,6 +42,7 @@ import math
 import numpy as np
 from hypothesis import strategies as st
 
+import models.shallow_relu.kernel_limit as kernel_limit
 import models.shallow_relu.ntk_series as series
 import models.shallow_relu.network as net
 import models.shallow_relu.linearised as lin_mod
@@ -43,21 +51,26 @@ from theorems import _fit, _horizon, _limits
 from theorems._core import HYP_NOT_CHECKABLE, MEASURED, Check, InstanceError, Measurement, Testing
 from theorems._instances import Field, Spec
 from theorems._registry import register
-from theorems.satpathi21 import _audits as A
+from theorems.satpathi21 import _generalisation_audits as A
 from theorems.satpathi21 import _quantifiers as Q
 from theorems.satpathi21._refusals import REFUSES
 
 DELTA = 0.1
 
 FIELDS = (
-    Field("d", "int", "input dimension", minimum=2, maximum=50),
+    Field("d", "int", "input dimension (at most 50 for the network model)", minimum=2, maximum=10**9),
     Field("sizes", "vector", "sample sizes n (integers, increasing)"),
     Field("p", "int", "degree of the target y = (x^T beta)^p", minimum=0, maximum=6),
     Field("width", "int", "network width m", minimum=1),
     Field("seeds", "int", "data sets (and initialisations) per sample size", minimum=2, maximum=64),
     Field("test_points", "int", "Monte-Carlo test points", required=False, default=2000, minimum=10),
     Field("max_steps", "int", "GD steps at most", required=False, default=3000, minimum=1),
+    Field("model", "str", "network (width-m network trained by GD) | kernel (the limit m -> infinity, closed form; width "
+          "then unused)", required=False, default="network"),
 )
+
+#: the network model's cap on d (its W is m x (d+1)); the kernel model's cost is independent of d
+NETWORK_MAX_D = 50
 
 
 def _validate(inst: dict) -> None:
@@ -65,17 +78,31 @@ def _validate(inst: dict) -> None:
     if not np.all(n == np.round(n)) or np.any(n < 2) or np.any(np.diff(n) <= 0) or n.size < 2:
         raise InstanceError("sizes must be increasing integers >= 2, at least two of them")
     inst["sizes"] = n.astype(np.int64)
+    if inst["model"] not in ("network", "kernel"):
+        raise InstanceError("model must be network or kernel")
+    if inst["model"] == "network" and inst["d"] > NETWORK_MAX_D:
+        raise InstanceError(f"d must be <= {NETWORK_MAX_D} for the network model (model kernel takes any d)")
 
 
 def cost(inst: dict) -> _limits.Cost:
-    """Per sample size n and seed: GD over n x m(d+1), the test forward pass at 40 records, H and kernel regression."""
+    """Per sample size n and seed: GD over n x m(d+1), the test forward pass at 40 records, H and kernel regression
+    (model kernel: the draw of N = n + T + 1 points in R^min(d, N), the kernels, one eigendecomposition and 40 records)."""
     ns = np.asarray(inst["sizes"], dtype=float)
     count = float(ns.size)
+    kernel = inst.get("model") == "kernel"
     sizes = {"largest n": ("sizes", float(ns.max()) if ns.size else 1.0), "d": ("d", inst["d"]), "width": ("width", inst["width"]),
              "seeds": ("seeds", inst["seeds"]), "test_points": ("test_points", inst["test_points"]), "max_steps": ("max_steps", inst["max_steps"])}
+    if kernel:  # the closed form: the width and the number of steps cost nothing
+        sizes.pop("width"), sizes.pop("max_steps")
 
     def formula(s):
-        n, d, m, S, T, K = s["largest n"], s["d"], s["width"], s["seeds"], s["test_points"], s["max_steps"]
+        n, d, S, T = s["largest n"], s["d"], s["seeds"], s["test_points"]
+        if kernel:
+            N = n + T + 1
+            dim = min(d, N)
+            mem = _limits.F8 * (N * dim + 8 * n * T + 6 * n * n + 80 * n)
+            return mem, count * S * (N * dim + 4 * n * T * dim + 30 * n**3 + 12 * n * n * T + 80 * (n * n + n * T))
+        m, K = s["width"], s["max_steps"]
         mem = _limits.F8 * (8 * m * (d + 1) + 3 * n * m + 2 * T * m + 41 * T + 6 * n * n + 2 * n * T)
         work = count * S * (K * (8 * n * m * (d + 1) + _limits.STEP_NUMPY) + 80 * T * m * (d + 1) + 2 * n * n * m + 10 * n**3 + 2 * n * T * d)
         return mem, work
@@ -96,9 +123,12 @@ _CACHE: dict = {}
 
 def sweep(inst: dict) -> dict:
     """Train one network per (n, seed); record D(n, k) along the run and E(n) at the end."""
-    key = (inst["d"], tuple(inst["sizes"]), inst["p"], inst["width"], inst["seeds"], inst["test_points"], inst["max_steps"])
+    key = (inst["d"], tuple(inst["sizes"]), inst["p"], inst["width"], inst["seeds"], inst["test_points"], inst["max_steps"], inst["model"])
     if key in _CACHE:
         return _CACHE[key]
+    if inst["model"] == "kernel":
+        _CACHE[key] = rows = kernel_sweep(inst)
+        return rows
     d, p, m = inst["d"], inst["p"], inst["width"]
     rows = []
     for n in inst["sizes"]:
@@ -116,7 +146,7 @@ def sweep(inst: dict) -> dict:
             G0 = net.gram(X, params)
             eta = 1.0 / float(np.linalg.eigvalsh(G0)[-1])
             K = int(inst["max_steps"])
-            pts = np.unique(np.concatenate([[0], np.geomspace(1, K, 40).astype(np.int64)]))
+            pts = _records(K)
             f_kr = lin_mod.kernel_regression(X, y, Xs)
 
             def observe(W, params=params, Xs=Xs):
@@ -142,6 +172,34 @@ def sweep(inst: dict) -> dict:
                 }
             )
     _CACHE[key] = rows
+    return rows
+
+
+def _records(K: int) -> np.ndarray:
+    """The recorded steps: 0 and 40 geometric steps up to ``K``."""
+    return np.unique(np.concatenate([[0], np.geomspace(1, K, 40).astype(np.int64)]))
+
+
+def kernel_sweep(inst: dict) -> list[dict]:
+    """The sweep in the limit m -> infinity (``model: kernel``): per (n, seed) the sample, test
+    points and beta drawn jointly by :func:`models.shallow_relu.kernel_limit.sphere_draw` (cost
+    independent of d, equal in distribution: everything below depends on the points through their
+    inner products only), kappa^2 = c delta / (d^2 n^1.5) as in the network sweep, and GD at
+    eta = 1/lambda_max(H) in closed form (:func:`models.shallow_relu.kernel_limit.gd_limit`): D and
+    E averaged over the initial output f0, any number of steps at the cost of one."""
+    d, p, T, K = inst["d"], inst["p"], int(inst["test_points"]), int(inst["max_steps"])
+    rows = []
+    for n in inst["sizes"]:
+        n = int(n)
+        for seed in range(inst["seeds"]):
+            rng = np.random.default_rng([seed, n, d, p, 1])
+            P = kernel_limit.sphere_draw(rng, n + T + 1, d)
+            X, Xs, beta = P[1:n + 1], P[n + 1:], P[0] / math.sqrt(d)
+            y, ys = (X @ beta) ** p, (Xs @ beta) ** p
+            pts = _records(K)
+            run = kernel_limit.gd_limit(X, y, Xs, ys, lambda c: c * DELTA / (d**2 * n**1.5), pts)
+            rows.append({"n": n, "seed": seed, "c": run.c, "eta": run.eta, "k": pts, "D": run.D, "E": run.E, "E_se": run.E_se,
+                         "E_kr": run.E_kr, "yHy": run.yHy, "train_residual": run.train_residual})
     return rows
 
 
@@ -229,9 +287,10 @@ def _theorem7(inst: dict) -> Measurement:
     return _n_law("satpathi21/theorem7", inst, rows, [r["E"] for r in rows], {"constant_max": C, "constant": C}, details)
 
 
-def instances(sizes=(4, 8, 16), widths=(50, 200, 800), seeds=2):
+def instances(sizes=(4, 8, 16), widths=(10, 50, 200, 800), seeds=2):
     """ci-sized sample-size sweeps (seconds): d in 4..8, p in 0..3, where 2000 steps spend Lemma 5's
-    decay term (at d = 2..3 and n >= 16 it needs 10^5 to 10^6 steps: unresolved), width 50 to 800."""
+    decay term (at d = 2..3 and n >= 16 it needs 10^5 to 10^6 steps: unresolved), width 10 to 800
+    or the kernel limit (model kernel, 10^12 steps in closed form)."""
     return st.fixed_dictionaries(
         {
             "d": st.integers(4, 8),
@@ -241,8 +300,13 @@ def instances(sizes=(4, 8, 16), widths=(50, 200, 800), seeds=2):
             "seeds": st.just(seeds),
             "test_points": st.just(500),
             "max_steps": st.just(2000),
+            "model": st.sampled_from(["network", "kernel"]),
         }
-    )
+    ).map(lambda inst: {**inst, "max_steps": KERNEL_STEPS} if inst["model"] == "kernel" else inst)
+
+
+#: the kernel model's run length (closed form: any number of steps costs the same)
+KERNEL_STEPS = 10**12
 
 
 #: the derivation's paragraphs shared by the two sample-size sweeps
@@ -258,6 +322,12 @@ Regime measured: the width m >= poly(n, d, 1/c, 1/delta), eta = O(c/(dn)^2) and 
 carry unnamed constants and are out of reach (both hypotheses not checkable); the final training residual
 is reported.
 
+model kernel (the limit m -> infinity; the width is then unused): H's eigendecomposition gives GD at
+eta = 1/lambda_max(H) after any number of steps in closed form, D and E averaged over the initial output
+(a Gaussian process of covariance kappa^2 K0, K0 the degree-1 arc-cosine kernel), the n + T + 1 points
+drawn jointly with a Gram matrix equal in distribution at a cost independent of d
+(models.shallow_relu.kernel_limit).
+
 Horizon (theorems._horizon): the n-law is fitted only where the decay term (1 - c eta/2)^K (Y^T H^{-1} Y + 1)
 is below a tenth of the fitted value on every row; otherwise unresolved, with the share and the number of
 steps that would do."""
@@ -269,7 +339,7 @@ _HYPS = {
 
 register(
     Check(
-        id="satpathi21/lemma5", sweep={"quick": 1, "full": 5},
+        id="satpathi21/lemma5", sweep={"quick": 3, "full": 5},
         quantifiers=Q.GENERALISATION,
         title="E_x (f(x, w(k)) - f_KR(x))^2 <= O(1/sqrt n) + (1 - c eta/2)^k (Y^T H^-1 Y + O(1)): exponent in n",
         testing=Testing(examples=1),
@@ -292,7 +362,7 @@ register(
 
 register(
     Check(
-        id="satpathi21/theorem7", sweep={"quick": 2, "full": 10},
+        id="satpathi21/theorem7", sweep={"quick": 3, "full": 10},
         quantifiers=Q.GENERALISATION,
         title="Theorem 7 / Corollary 8: E_x (y - f(x, w(k)))^2 <= C |w_bar|^2 sqrt(d log(1/delta)/n) for y = (x^T beta)^p",
         testing=Testing(examples=2),

@@ -166,3 +166,9 @@ def test_theorem42_audit_catches_a_planted_drift(monkeypatch, param, plant):
         monkeypatch.setattr(lr, "theorem42_step", fn)
     res = audit(check, [param])
     assert res["params"][param]["verdict"] == f"non-uniform in {param}", res["params"][param]
+
+
+def test_theorem42_rank_audit_reaches_r_32_at_d_64_with_measured_reasons():
+    us = {u.param: u for u in get("oymak19/theorem4.2").uniform_in}
+    assert max(us["r"].scales) == 32 and all(i["d"] == 64 and i["n"] <= i["d"] * i["r"] / 2 for i in us["r"].family(32))
+    assert all(" s a run" in u.short_range_why for u in us.values())  # each reason states its measured cost
