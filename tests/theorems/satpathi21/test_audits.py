@@ -190,3 +190,13 @@ def test_quick_theorem4_horizon_from_the_first_step_and_audit_steps_below_the_ca
 def test_quick_generalisation_widths_and_dimensions_vary():
     rows = quick_rows("satpathi21/theorem7")
     assert " .. " in rows["m"]["reached"] and " .. " in rows["d"]["reached"]
+
+
+@pytest.mark.parametrize("check_id", ["satpathi21/lemma2", "satpathi21/theorem3"])
+def test_flow_m_audits_span_four_decades_and_include_the_n2_design(check_id):
+    """Theorem 3's m audit was 30..3000 (and Lemma 2's 30..3e4), without uniform(n=2, d=2, seed=0), the
+    design on which the excess looked flat in m with 5 seeds."""
+    u = declared(check_id, "m")
+    assert not u.short and max(u.scales) / min(u.scales) >= 1e4
+    X, y = A.uniform_pair()
+    assert any(len(inst["X"]) == 2 and np.allclose(inst["X"], X) and np.allclose(inst["y"], y) for inst in u.family(3e5))
