@@ -1,4 +1,4 @@
-"""Uniformity audits of the hidden constants of Lemma 2, Theorems 3-4, Lemma 5 and Theorem 7
+"""Uniformity audits of the hidden constants of Lemma 2 and Theorems 3-4 (Lemma 5 and Theorem 7: :mod:`theorems.satpathi21._generalisation_audits`)
 (``Check.uniform_in``; the mechanism: :mod:`theorems._audit`).
 
 Every family returns raw JSON instances of the check itself (evaluated by it, the constant read
@@ -14,6 +14,8 @@ for the flow) stays short:
   ``theta = pi/2``: the augmented points are nearly orthogonal, lambda_max/c = 1.2 at d = 2);
 - ``triangle``: three points at 120 degrees in R^2 (``n = 3 > d = 2``; the augmented points are
   exactly orthogonal, H = 1.5 I);
+- ``uniform(n=2, d=2, seed=0)`` with random labels (:func:`uniform_pair`; Lemma 2 and Theorem 3), the
+  design on which 5 seeds once made Theorem 3's excess look flat in m;
 - ``basis(n, d)``: ``x_i = sqrt(d) e_i`` (``n <= d``; H has two eigenvalue levels,
   lambda_max/c ~ 2 at every n);
 - the checks' own strategy's designs (uniform, great-circle, low-dim; lambda_max/c up to 50) are not
@@ -67,12 +69,30 @@ def sweep_instance(X, y, m: int, horizon: float = 6.0, **extra) -> dict:
             "seeds": 3, "record": 40, "horizon": horizon, **extra}
 
 
+def uniform_pair() -> tuple[np.ndarray, np.ndarray]:
+    """``uniform(n=2, d=2, seed=0)`` with the strategy's random labels: the design on which Theorem 3's
+    excess once looked flat in m (5 seeds; see :func:`theorems.satpathi21.dynamics.sweep_instances`)."""
+    from theorems._designs import Design, build
+
+    des = Design(family="uniform", n=2, d=2, seed=0, scale=1.0, k=1)
+    return build(des), np.random.default_rng(des.seed + 1).standard_normal(2)
+
+
+#: the flow audits' horizon c t: the decay term exp(-c t/2) D0 is then ~ 3e-4 D0, spent against the excess
+#: at every audited m, so no rerun; from c t = 6 the measured excess is still rising and the horizon rule's
+#: estimate of the horizon needed overshoots to max_horizon = 100 (the triangle at m = 3000: 180 s, not 20)
+FLOW_AUDIT_HORIZON = 16.0
+
+
 def _m_family(gd: bool):
     def family(m):
         m = int(m)
-        out = [sweep_instance(triangle(), [1.0, -1.0, 0.5], m, design=f"triangle (n=3 > d=2), m={m}")]
-        if m <= 30000:  # one sweep at m = 3e5 costs half a minute: the triangle alone there
-            out.append(sweep_instance(pair(2), [1.0, -1.0], m, design=f"pair(d=2, theta=pi/2), m={m}"))
+        h = {} if gd else {"horizon": FLOW_AUDIT_HORIZON}
+        out = [sweep_instance(triangle(), [1.0, -1.0, 0.5], m, design=f"triangle (n=3 > d=2), m={m}", **h),
+               sweep_instance(pair(2), [1.0, -1.0], m, design=f"pair(d=2, theta=pi/2), m={m}", **h)]
+        if not gd and m <= 30000:  # its runs are 3.3x longer (lambda_max/c): at m = 3e5 it alone would take a minute
+            X, y = uniform_pair()
+            out.append(sweep_instance(X, y, m, design=f"uniform(n=2, d=2, seed=0) labels=random, m={m}", **h))
         lam = float(np.linalg.eigvalsh(net.ntk(triangle()))[-1])
         # steps below the cap 1/lambda_max(H): 1/10 of it for 300 <= m <= 3000 (1/100 costs 10 s a scale)
         fracs = (0.1,) if 300 <= m <= 3000 else ()
@@ -118,18 +138,15 @@ def _d_family(d):
     return out
 
 
-M_FLOW = geometric(30, 3e4, per_decade=1, integer=True)
-M_FLOW_WHY = ("the flow is followed by 20 small GD steps per unit of c t / (lambda_max/c): at m = 3e5 one sweep "
-              "takes over a minute; below m ~ 30 no width is in the lazy regime (hypotheses false)")
-
+M_FLOW = geometric(30, 3e5, per_decade=1, integer=True)
 
 def lemma2_audits() -> tuple:
     """Lemma 2's movement constant ``c sqrt(m) max_k ||w_k(t) - w_k(0)|| / (sqrt(dn) ||f0 - Y||)``, O, in m, n, d
     and 1/c (audited as c -> 0, ill-conditioned data: the scale is 1/c)."""
     inv_cs = tuple(sorted(1.0 / _c_of(t) for t in C_THETAS))
     return (
-        Uniformity("m", "movement_constant", O, _m_family(gd=False), M_FLOW, short_range_why=M_FLOW_WHY,
-                   what="pair (d=2, n=2 <= d), triangle (n=3 > d=2); widths m, 1.1m, 1.21m, 3 seeds"),
+        Uniformity("m", "movement_constant", O, _m_family(gd=False), M_FLOW,
+                   what="pair (d=2, n=2 <= d), uniform(n=2, d=2, seed=0) (m <= 3e4), triangle (n=3 > d=2); widths m, 1.1m, 1.21m, 3 seeds, c t = 16"),
         Uniformity("n", "movement_constant", O, _n_family, (2, 4, 8, 16, 32),
                    short_range_why=f"n <= d = {N_AUDIT_D} at width {N_AUDIT_M}: the lazy regime needs m >> n (the "
                                    "theorem: m ~ n^6) and a run costs n m d per step",
@@ -148,13 +165,12 @@ def lemma2_audits() -> tuple:
 
 def theorem3_audits() -> tuple:
     """Theorem 3's ``C = excess * m^{1/4}`` (0.9 quantile over seeds, worst width), O, in m."""
-    return (Uniformity("m", "excess_m^1/4", O, _m_family(gd=False), geometric(30, 3000, per_decade=2, integer=True),
-                       short_range_why=M_FLOW_WHY + "; the horizon rule extends these runs to c t ~ 100, so m stops at 3000",
-                       what="as Lemma 2's m audit (pair, triangle)"),)
+    return (Uniformity("m", "excess_m^1/4", O, _m_family(gd=False), M_FLOW,
+                       what="as Lemma 2's m audit (pair, uniform(n=2, d=2, seed=0) for m <= 3e4, triangle), horizon c t = 16"),)
 
 
 def theorem4_audits() -> tuple:
     """Theorem 4's ``C = excess * m^{1/8}``, O, in m (GD: the default step and 1/10 of the cap)."""
     return (Uniformity("m", "excess_m^1/8", O, _m_family(gd=True), geometric(30, 3e5, per_decade=1, integer=True),
-                       what="pair (n=2 <= d=2; m <= 3e4), triangle (n=3 > d=2) at eta = 1/lambda_max(H); the triangle "
+                       what="pair (n=2 <= d=2), triangle (n=3 > d=2) at eta = 1/lambda_max(H); the triangle "
                             "also at eta = 0.1 of that cap (300 <= m <= 3000)"),)

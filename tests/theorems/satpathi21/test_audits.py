@@ -1,4 +1,4 @@
-"""Uniformity audits of Lemma 2, Theorems 3-4, Lemma 5 and Theorem 7 (theorems/satpathi21/_audits.py).
+"""Uniformity audits of Lemma 2 and Theorems 3-4 (theorems/satpathi21/_audits.py; Lemma 5 and Theorem 7: test_generalisation.py).
 
 Per audit: its family at a small scale gives admissible instances with a finite constant, the
 check reports the audited constant as NaN where the horizon rule fails (never a truncated
@@ -154,3 +154,13 @@ def test_quick_theorem4_horizon_from_the_first_step_and_audit_steps_below_the_ca
     assert any(inst.get("step_size") for inst in fam)  # the audit runs 1/10 of the cap
     lo, hi = (float(x) for x in rows["c t"]["reached"].split(" .. "))
     assert lo < 0.01 and hi >= 12  # the sup over t starts at the first step
+
+
+@pytest.mark.parametrize("check_id", ["satpathi21/lemma2", "satpathi21/theorem3"])
+def test_flow_m_audits_span_four_decades_and_include_the_n2_design(check_id):
+    """Theorem 3's m audit was 30..3000 (and Lemma 2's 30..3e4), without uniform(n=2, d=2, seed=0), the
+    design on which the excess looked flat in m with 5 seeds."""
+    u = declared(check_id, "m")
+    assert not u.short and max(u.scales) / min(u.scales) >= 1e4
+    X, y = A.uniform_pair()
+    assert any(len(inst["X"]) == 2 and np.allclose(inst["X"], X) and np.allclose(inst["y"], y) for inst in u.family(3e4))

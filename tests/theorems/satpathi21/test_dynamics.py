@@ -213,17 +213,55 @@ def test_lemma2_movement_slower_than_m_to_minus_half_is_caught(monkeypatch):
 
 
 def test_strategies_reach_n_2_and_steps_below_the_cap():
-    """Lemma 2's draws include n = 2; Theorem 4's include the steps 1, 10^-1/2 and 1/10 of the cap."""
+    """The three strategies draw n = 2 (with SEEDS_N2 seeds), d beyond 5, label scales over a decade and,
+    for Theorem 4, the steps 1, 10^-1/2, 1/10 and 1/100 of the cap (the old strategies: n >= 3 for
+    Theorems 3-4, d <= 5, C_y < 1, steps >= 1/10)."""
     from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
 
-    ns, fracs = set(), set()
+    ns, ds, cys, fracs, seeds2 = set(), set(), set(), set(), set()
     lam_max = lambda inst: float(np.linalg.eigvalsh(dyn.net.ntk(np.asarray(inst["X"])))[-1])  # noqa: E731
 
     @settings(max_examples=60, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
-    @given(theorems.get("satpathi21/lemma2").strategy(), theorems.get("satpathi21/theorem4").strategy())
-    def draw(lemma2, theorem4):
-        ns.add(len(lemma2["X"]))
-        fracs.add(round(theorem4.get("step_size", 0) * lam_max(theorem4), 3) if "step_size" in theorem4 else 1.0)
+    @given(st.tuples(*(theorems.get(f"satpathi21/{c}").strategy() for c in ("lemma2", "theorem3", "theorem4"))))
+    def draw(insts):
+        for i, inst in enumerate(insts):
+            ns.add((i, len(inst["X"])))
+            ds.add(len(inst["X"][0]))
+            cys.add(max(abs(v) for v in inst["y"]))
+            if len(inst["X"]) == 2:
+                seeds2.add(inst["seeds"])
+        theorem4 = insts[2]
+        fracs.add(round(theorem4["step_size"] * lam_max(theorem4), 3) if "step_size" in theorem4 else 1.0)
 
     draw()
-    assert 2 in ns and fracs == {1.0, round(10**-0.5, 3), 0.1}
+    assert {(i, 2) for i in range(3)} <= ns and seeds2 == {dyn.SEEDS_N2}
+    assert max(ds) > 5 and max(cys) / min(cys) > 10
+    assert fracs == {1.0, round(10**-0.5, 3), 0.1, 0.01}
+
+
+def test_theorem3_a_run_exactly_at_w_star_does_not_leave_the_sweep_unresolved(monkeypatch):
+    """A run whose activations never switch follows the linearised flow exactly: ||w - w*_L|| =
+    exp(-c t) D0 (zero excess) down to float resolution. At n = 2 that happens at small widths
+    (uniform(n=2, d=2, seed=0), 32 seeds: unresolved before). The old rule counted its zero excess as
+    'decay term not spent' (share inf), reran to max_horizon and left the whole sweep unresolved; such a
+    run is now settled once its distance reaches rounding and the other runs decide."""
+    real = dyn.sweep
+
+    def sweep(inst, mode):
+        res = real(inst, mode)
+        runs = {}
+        for m, rs in res["runs"].items():
+            runs[m] = []
+            for s, r in enumerate(rs):
+                D0, ct = r["dist_star"][0], res["c"] * r["t"]
+                excess = 0.0 if s == 0 else 3.0 * m**-0.375
+                runs[m].append(dict(r, dist_star=D0 * (np.exp(-ct) if s == 0 else np.exp(-ct / 2)) + excess * (r["t"] > 0)))
+        return dict(res, runs=runs)
+
+    monkeypatch.setattr(dyn, "sweep", sweep)
+    from theorems.satpathi21._audits import triangle  # H = 1.5 I: short runs
+
+    m = evaluate("satpathi21/theorem3", {"X": triangle().tolist(), "y": [1.0, -1.0, 0.5], "widths": [100, 200, 400], "seeds": 3, "record": 40})
+    assert m.verdict == INSIDE and m.resolved, m.explain()
+    assert 12 < m.details["horizon"]["horizon"] < 60 and m.details["zero_excess_runs"] == 3
