@@ -57,6 +57,8 @@ REFUSES = {
         Refusal(w(sat_dyn, widths=[100, 1e12]), field="widths", name="lemma2 width 1e12"),
         Refusal(w(sat_dyn, record=10**9), field="record", name="lemma2 record too many"),
         Refusal(w(sat_dyn, widths="abc"), field="widths", name="lemma2 widths strings"),
+        Refusal(w(sat_dyn, embed_d=2), field="embed_d", name="lemma2 embedded in fewer dimensions than X has"),
+        Refusal(w(sat_dyn, embed_d=1e13), field="embed_d", name="lemma2 embed_d above its maximum"),
     ),
     "satpathi21/theorem3": (
         Refusal(w(sat_dyn, widths=[100, 265_000], seeds=64), field="widths", name="theorem3 widths just above memory", edge="memory"),

@@ -98,6 +98,31 @@ MAX_HORIZON = Field(
 STEP = Field("step_size", "float", "GD step eta (default 1/lambda_max(H))", required=False, minimum=0)
 RECORD = Field("record", "int", "number of recorded points per run (log-spaced)", required=False, default=120, minimum=8, maximum=2000)
 DESIGN = Field("design", "str", "how X was built (provenance only)", required=False)
+EMBED = Field("embed_d", "int", "dimension D >= d the data are embedded in: x_i -> sqrt(D/d) (x_i, 0, ..., 0) on the sphere "
+              "of R^D; the run is exact at a cost independent of D (theorems.satpathi21.dynamics.run_data)",
+              required=False, minimum=1, maximum=1e12)
+
+
+def dim(inst: dict) -> int:
+    """The data dimension d of the statement: ``embed_d`` where given, else the columns of X."""
+    return int(inst.get("embed_d") or inst["X"].shape[1])
+
+
+def run_data(inst: dict) -> np.ndarray:
+    """The points the run is computed on: X itself, or with ``embed_d = D`` the coordinates
+    ``sqrt(D/d) x_i`` of the embedded points ``x_i' = sqrt(D/d) (x_i, 0, ..., 0)`` in R^D.
+
+    Exact, not an approximation: the gradient of every neuron, ``a_k/sqrt(m) sum_i (f_i - y_i)
+    1[w_k^T x~_i' >= 0] x~_i'``, lies in the span of the augmented points ``x~_i' = (x_i', 1)``, i.e.
+    in the first d and the last of the D + 1 coordinates. The other D - d coordinates of each
+    ``w_k`` keep their N(0, kappa^2) initial values, never enter ``w_k^T x~_i'`` and never move, and
+    the kept coordinates of ``w_k(0) ~ N(0, kappa^2 I_{D+1})`` are N(0, kappa^2 I_{d+1}): the run on
+    these coordinates is the full run's, in distribution, for f, the residual, the movement
+    ``||w_k(t) - w_k(0)||`` and ``||w(t) - w*_L||`` (``w*_L - w(0)`` lies in the span too), and H,
+    which depends on the inner products only. ``tests/theorems/satpathi21/test_dynamics.py`` couples
+    the two runs draw by draw."""
+    X, D = inst["X"], inst.get("embed_d")
+    return X if not D else X * math.sqrt(int(D) / X.shape[1])
 
 
 def _validate(inst: dict) -> None:
@@ -106,6 +131,8 @@ def _validate(inst: dict) -> None:
         raise InstanceError("the dynamics checks need n >= 2 data points")
     if inst["y"].shape != (X.shape[0],):
         raise InstanceError(f"y must have length n = {X.shape[0]}, got {inst['y'].shape[0]}")
+    if inst.get("embed_d") is not None and int(inst["embed_d"]) < X.shape[1]:
+        raise InstanceError(f"field 'embed_d': must be >= d = {X.shape[1]} (the columns of X), got {int(inst['embed_d'])}")
     w = inst["widths"]
     if not np.all(w == np.round(w)) or np.any(w < 1):
         raise InstanceError("widths must be positive integers")
@@ -117,7 +144,7 @@ def _validate(inst: dict) -> None:
 def _steps(inst: dict, mode: str) -> float:
     """GD steps per run of :func:`sweep`: ``horizon / (c eta)`` from the spectrum of H when n <= 1000
     (milliseconds), else the lower bound from ``c <= lambda_max``."""
-    X, step = inst["X"], inst["step_size"]
+    X, step = run_data(inst), inst["step_size"]
     evals = None
     if X.shape[0] <= 1000:
         from models.shallow_relu import network as shallow_relu
@@ -150,7 +177,7 @@ def cost(mode: str):
     return estimate
 
 
-SPEC = Spec((X_FIELD, Y_FIELD, WIDTHS, SEEDS, KAPPA, HORIZON, MAX_HORIZON, STEP, RECORD, DESIGN), check=_validate, title="width sweep")
+SPEC = Spec((X_FIELD, Y_FIELD, WIDTHS, SEEDS, KAPPA, HORIZON, MAX_HORIZON, STEP, RECORD, DESIGN, EMBED), check=_validate, title="width sweep")
 
 
 def required_width(which: str, n: int, d: int, c: float, c_y: float, delta: float = DELTA) -> float:
@@ -194,8 +221,8 @@ def sweep(inst: dict, mode: str) -> dict:
     key = _key(inst, mode)
     if key in _CACHE:
         return _CACHE[key]
-    X, y = inst["X"], inst["y"]
-    H = net.ntk(X)
+    X, y = run_data(inst), inst["y"]
+    H = net.ntk(X, on_sphere=False)  # validated on the sphere (_validate); embedded points: run_data
     evals = np.linalg.eigvalsh(H)
     c, lam_max = float(evals[0]), float(evals[-1])
     eta = inst["step_size"] if inst["step_size"] else 1.0 / lam_max
@@ -259,7 +286,7 @@ def lazy_runs(res: dict) -> tuple[dict, dict[int, float]]:
 
 
 def _hypotheses(which: str, inst: dict, c: float, worst_gram: dict[int, float]) -> dict[str, str]:
-    n, d = inst["X"].shape
+    n, d = inst["X"].shape[0], dim(inst)
     c_y = float(np.max(np.abs(inst["y"])))
     need = required_width(which, n, d, c, c_y)
     big = int(inst["widths"][-1])
@@ -305,7 +332,7 @@ def _lemma2(inst: dict) -> Measurement:
     res = sweep(inst, "flow")
     c = res["c"]
     runs, worst_gram = _fitted_runs(res)
-    n, d = inst["X"].shape
+    n, d = inst["X"].shape[0], dim(inst)
     widths = sorted(runs)
 
     scale = max(float(np.linalg.norm(inst["y"])), 1e-300)
@@ -446,7 +473,7 @@ def _theorem(inst: dict, mode: str) -> Measurement:
     c, eta = res["c"], res["eta"]
     runs, worst_gram = _fitted_runs(res)
     X, y = inst["X"], inst["y"]
-    n, d = X.shape
+    n, d = X.shape[0], dim(inst)
     c_y = float(np.max(np.abs(y)))
     widths = sorted(runs)
     ms = np.array([r[0] for r in rows], dtype=np.float64)

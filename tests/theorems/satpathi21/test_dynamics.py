@@ -265,3 +265,31 @@ def test_theorem3_a_run_exactly_at_w_star_does_not_leave_the_sweep_unresolved(mo
     m = evaluate("satpathi21/theorem3", {"X": triangle().tolist(), "y": [1.0, -1.0, 0.5], "widths": [100, 200, 400], "seeds": 3, "record": 40})
     assert m.verdict == INSIDE and m.resolved, m.explain()
     assert 12 < m.details["horizon"]["horizon"] < 60 and m.details["zero_excess_runs"] == 3
+
+
+def test_embedded_run_equals_the_full_run_draw_by_draw():
+    """``embed_d``: the run on ``run_data``'s d + 1 coordinates is the full run in R^D, coupled draw by
+    draw (the full run's kept coordinates as the reduced initialisation): same outputs, movement and
+    distance to w*_L, and the other D - d coordinates never move."""
+    import models.shallow_relu.network as net
+
+    d, D, m, eta, steps = 2, 7, 40, 0.2, 60
+    X = np.array([[math.sqrt(2), 0.0], [0.6, math.sqrt(2 - 0.36)]])
+    y = np.array([1.0, -0.5])
+    Z = dyn.run_data({"X": X, "embed_d": D})
+    Xfull = np.zeros((2, D))
+    Xfull[:, :d] = Z
+    assert np.allclose(np.linalg.norm(Xfull, axis=1), math.sqrt(D))
+    full = net.init_params(D, m, seed=3)
+    keep = list(range(d)) + [D]
+    red = net.Params(W=full.W[:, keep].copy(), a=full.a)
+    runs = [train.gd(Xd, y, p, step_size=eta, steps=steps, keep_weights=True) for Xd, p in ((Xfull, full), (Z, red))]
+    Wf, Wr = runs[0].weights[-1], runs[1].weights[-1]
+    np.testing.assert_allclose(Wf[:, keep], Wr, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(Wf[:, d:D], full.W[:, d:D])  # the coordinates off the span never move
+    np.testing.assert_allclose(net.forward(Xfull, net.Params(Wf, full.a)), net.forward(Z, net.Params(Wr, red.a)), atol=1e-12)
+    stars = [lin_mod.Linearisation.at(Xd, p).w_star(y).reshape(p.W.shape) for Xd, p in ((Xfull, full), (Z, red))]
+    np.testing.assert_allclose(stars[0][:, d:D], full.W[:, d:D], atol=1e-12)  # w*_L - w(0) lies in the span
+    assert abs(np.linalg.norm(Wf - stars[0]) - np.linalg.norm(Wr - stars[1])) < 1e-10
+    np.testing.assert_allclose(net.ntk(Xfull), net.ntk(Z, on_sphere=False), atol=1e-12)
+
