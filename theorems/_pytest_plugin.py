@@ -14,11 +14,13 @@ The registry test ``theorems/test_checks.py`` calls these, one test per check id
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
 import subprocess
 import sys
+import tempfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -97,12 +99,23 @@ def record(m: Measurement) -> Measurement:
     return m
 
 
+#: a failing instance longer than this is written to a file (:func:`_failure`) instead of inline
+INLINE_MAX = 2000
+
+
 def _failure(m: Measurement, instance: dict) -> str:
-    return (
-        f"{m.check}: verdict {m.verdict!r} (ratio {m.ratio:.6g}, tolerance {m.tolerance:.3g}, regime {m.regime}); "
-        f"{m.explain()}\nreproduce: python -m theorems eval {m.check} --instance FILE.json with FILE.json =\n"
-        + json.dumps(to_json(instance))[:2000]
-    )
+    """The failure message: verdict, why, and a reproduction that is always complete (the instance
+    inline, or written whole to a file in the temporary folder when it is long)."""
+    text = json.dumps(to_json(instance))
+    head = (f"{m.check}: verdict {m.verdict!r} (ratio {m.ratio:.6g}, tolerance {m.tolerance:.3g}, regime {m.regime}); "
+            f"{m.explain()}\nreproduce: python -m theorems eval {m.check} --instance ")
+    if len(text) <= INLINE_MAX:
+        return head + f"FILE.json with FILE.json =\n{text}"
+    folder = Path(tempfile.gettempdir()) / "theorems-failures"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{m.check.replace('/', '__')}-{hashlib.sha256(text.encode()).hexdigest()[:12]}.json"
+    path.write_text(text)
+    return head + str(path)
 
 
 def run_property_test(check) -> None:

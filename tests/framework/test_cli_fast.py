@@ -96,3 +96,19 @@ def test_lazy_module_imports_at_first_use_and_keeps_the_attribute():
         lazy.dumps = None
     with pytest.raises(AttributeError):
         lazy.no_such_attribute
+
+
+def test_a_long_failing_instance_is_written_whole_for_its_reproduction():
+    """The failure message used to cut the instance at 2000 characters (unparseable JSON)."""
+    import json
+    import re
+
+    from theorems._core import Measurement
+    from theorems._pytest_plugin import _failure
+
+    inst = {"X": [[float(i), 1.0] for i in range(400)]}
+    m = Measurement(check="oymak19/theorem4.3-proof", lhs=1.0, rhs=1.0, ratio=1.0, regime="certified", hypotheses={})
+    msg = _failure(m, inst)
+    path = re.search(r"--instance (\S+\.json)$", msg).group(1)
+    with open(path) as f:
+        assert json.load(f) == inst

@@ -41,7 +41,7 @@ from theorems._core import (CERTIFIED, COUNTEREXAMPLE, FALSE_AS_PRINTED, HYP_CER
                             _num, regime_of)
 from theorems._instances import Spec
 from theorems._registry import register
-from theorems.oymak19 import _problems, _setup
+from theorems.oymak19 import _problems, _setup, _trajectory
 from theorems.oymak19.theorem21 import GD_SWEEP, _measurement, cached_setup, instances, rate_measure
 from theorems.oymak19 import _quantifiers as Q
 from theorems.oymak19._refusals import REFUSES
@@ -227,7 +227,7 @@ register(
         id="oymak19/theorem4.3-proof", sweep=GD_SWEEP,
         quantifiers=Q.SHALLOW,
         title="shallow net, what the proof supports: ||r_t||^2 <= (1 - eta gamma^2 sigma_min(X)^2 / 2)^t ||r_0||^2 at Theorem 2.1's step",
-        testing=Testing(),
+        testing=Testing(unresolved_ok=_trajectory.WIDE),  # the bracket of Theorem 2.1's checks: 1000 steps leave late ones undecided
         refuses=REFUSES["oymak19/theorem4.3-proof"],
         statement="||f(W_t) - y||^2 <= (1 - eta gamma^2 sigma_min(X)^2 / 2)^t ||f(W0) - y||^2 for all t, GD on W of "
         "f(x; W) = v^T phi(W x) with ||v|| = 1, n <= d, 0 < gamma <= phi' <= Gamma, |phi''| <= M and Theorem 2.1's step "
