@@ -182,3 +182,29 @@ def test_report_verdict_word_names_unresolved_instances():
 
     assert _verdict_word(None, Counter({"holds": 3, UNRESOLVED: 1})) == "holds (1 unresolved)"
     assert _verdict_word(None, Counter({"holds": 3})) == "holds"
+
+
+def test_unresolved_ok_lets_only_unresolved_through_a_violation_still_fails(monkeypatch):
+    """``Testing.unresolved_ok`` (declared by the oymak19 bracket checks) passes instances the method
+    cannot decide, never a violation."""
+    import pytest
+
+    from tests.fake_checks import fake_check
+    from theorems._core import CERTIFIED, Measurement, Testing
+    import theorems._pytest_plugin as plugin
+    from theorems._pytest_plugin import run_property_test
+
+    monkeypatch.setattr(plugin, "RECORDER", plugin._Recorder())  # the tests-only check stays out of the summary table
+
+    def undecided(inst):
+        return Measurement("tests/unresolved-ok", 0.5, 1.0, 0.5, CERTIFIED, {}, resolved=False, unresolved_reason="test")
+
+    def violated(inst):
+        return undecided(inst) if inst["i"] % 2 else Measurement("tests/unresolved-ok", 2.0, 1.0, 2.0, CERTIFIED, {})
+
+    ok = Testing(unresolved_ok="test: undecidable draws")
+    run_property_test(fake_check("tests/unresolved-ok", "t", "s", CERTIFIED, undecided, 1, 1, testing=ok))
+    with pytest.raises(AssertionError, match="counterexample"):
+        run_property_test(fake_check("tests/unresolved-ok", "t", "s", CERTIFIED, violated, 1, 1, testing=ok))
+    with pytest.raises(AssertionError, match="unresolved"):
+        run_property_test(fake_check("tests/unresolved-ok", "t", "s", CERTIFIED, undecided, 1, 1))
